@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* nstrace up | down | status | exec: labs that outlive one command. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "cli.h"
+#include "decode.h"
+#include "lab.h"
+#include "labcheck.h"
+#include "netns.h"
+
+#define MAX_LABS 256
+
+static const char up_usage[] =
+	"Usage: nstrace up [OPTIONS]\n"
+	"\n"
+	"Build a lab and leave it: N namespaces <lab>-ns1..N, each with veth-nsK\n"
+	"joined to veth-brK on the bridge. Prints what was made and how to enter it.\n"
+	"\n"
+	"Options:\n"
+	LAB_OPTIONS_HELP
+	"  -h, --help         this help\n"
+	"\n"
+	"EXAMPLES:\n"
+	"  sudo nstrace up --isolated\n"
+	"  sudo nstrace up --lab big --namespaces 50 --subnet 10.201.0.0/24 --isolated\n";
+
+static const char down_usage[] =
+	"Usage: nstrace down [--lab NAME | --all]\n"
+	"\n"
+	"Remove a lab (default: the lab named nstrace), or every lab nstrace made,\n"
+	"including the remains of a crashed run. Only objects carrying nstrace's\n"
+	"mark are touched.\n";
+
+static const char status_usage[] =
+	"Usage: nstrace status [--lab NAME]\n"
+	"\n"
+	"List the labs that exist, their objects, and anything missing or changed\n"
+	"since 'up' (a detached port, a removed address, a link down).\n"
+	"Exit code 0 when every lab is intact, 1 when something changed.\n";
+
+static const char exec_usage[] =
+	"Usage: nstrace exec [--lab NAME] NS -- CMD [ARGS...]\n"
+	"\n"
+	"Run CMD inside a lab namespace: NS is nsK, host (with --isolated labs), or\n"
+	"the full namespace name. Exits with CMD's exit code.\n"
+	"\n"
+	"EXAMPLES:\n"
+	"  sudo nstrace exec ns1 -- ping -c1 10.200.0.2\n"
+	"  sudo nstrace exec --lab demo ns2 -- ip addr\n";
+
+static int help_or_usage(int opt, const char *usage)
+{
+	if (opt == 'h') {
+		fputs(usage, stdout);
+		return -1;
+	}
+	fputs(usage, stderr);
+	return EXIT_USAGE;
+}
+
+static int find_lab(const char *name)
+{
+	char names[MAX_LABS][LAB_NAME_MAX + 1];
+	int n = lab_list(names, MAX_LABS);
+
+	for (int i = 0; i < n; i++)
+		if (!strcmp(names[i], name))
+			return 1;
+	return 0;
+}
+
+static void print_lab(const struct lab *lab)
+{
+	char a[16], m[18], sub[32];
+
+	printf("lab %s: %d namespaces, subnet %s, bridge %s (%s) in %s\n", lab->cfg.name,
+	       lab->cfg.namespaces, cidr_str(&lab->cfg.subnet, sub, sizeof(sub)), lab->cfg.bridge,
+	       ip_str(lab->bridge_addr.s_addr, a, sizeof(a)),
+	       lab->host_ns_name[0] ? lab->host_ns_name : "the root namespace");
+	for (int k = 0; k < lab->cfg.namespaces; k++) {
+		const struct lab_endpoint *ep = &lab->ep[k];
+
+		printf("  %-16s %-10s %-15s %s  ↔ %s\n", ep->ns_name, ep->ifname,
+		       ip_str(ep->addr.s_addr, a, sizeof(a)), mac_str(ep->mac, m, sizeof(m)), ep->port);
+	}
+}
+
+int cmd_up(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		LAB_LONG_OPTIONS,
+		{}
+	};
+	struct lab_config cfg;
+	struct lab lab;
+	char msg[512];
+	int opt, ret;
+
+	lab_config_default(&cfg);
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		int r = opt == 'h' ? 1 : parse_lab_option(opt, optarg, &cfg);
+
+		if (r < 0)
+			return EXIT_USAGE;
+		if (r > 0)
+			return (ret = help_or_usage(opt, up_usage)) < 0 ? EXIT_PASS : ret;
+	}
+	if (optind < argc) {
+		err_msg("up: unexpected argument '%s' (see 'nstrace up --help')", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (lab_config_validate(&cfg, msg, sizeof(msg))) {
+		err_msg("up: %s", msg);
+		return EXIT_USAGE;
+	}
+	ret = require_root("up");
+	if (ret)
+		return ret;
+	if (find_lab(cfg.name)) {
+		err_msg("up: lab '%s' already exists (use --lab NAME, or 'nstrace down --lab %s')",
+			cfg.name, cfg.name);
+		return EXIT_USAGE;
+	}
+	if (lab_build(&lab, &cfg, msg, sizeof(msg))) {
+		err_msg("up: %s", msg);
+		return EXIT_ENV;
+	}
+	print_lab(&lab);
+	printf("enter it: sudo nstrace exec --lab %s ns1 -- bash   (or: sudo ip netns exec %s bash)\n",
+	       cfg.name, lab.ep[0].ns_name);
+	printf("trace it: sudo nstrace run --lab %s    remove it: sudo nstrace down --lab %s\n",
+	       cfg.name, cfg.name);
+	lab_release(&lab);
+	return EXIT_PASS;
+}
+
+int cmd_down(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "lab", required_argument, NULL, 'l' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	char names[MAX_LABS][LAB_NAME_MAX + 1];
+	const char *name = LAB_DEFAULT_NAME;
+	int opt, all = 0, named = 0, n, ret = EXIT_PASS;
+
+	while ((opt = getopt_long(argc, argv, "l:ah", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'l':
+			name = optarg;
+			named = 1;
+			break;
+		case 'a':
+			all = 1;
+			break;
+		default:
+			return (ret = help_or_usage(opt, down_usage)) < 0 ? EXIT_PASS : ret;
+		}
+	}
+	if (optind < argc || (all && named)) {
+		err_msg("down: give --lab NAME or --all, not both, and no other argument");
+		return EXIT_USAGE;
+	}
+	ret = require_root("down");
+	if (ret)
+		return ret;
+	n = lab_list(names, MAX_LABS);
+	if (!all) {
+		if (!find_lab(name)) {
+			err_msg("down: no lab named '%s' (see 'nstrace status')", name);
+			return EXIT_USAGE;
+		}
+		snprintf(names[0], sizeof(names[0]), "%s", name);
+		n = 1;
+	}
+	for (int i = 0; i < n; i++) {
+		int err = lab_remove_marked(names[i]);
+
+		if (err) {
+			err_msg("down: removing lab '%s': %s", names[i], strerror(-err));
+			ret = EXIT_ENV;
+		} else {
+			printf("removed lab %s\n", names[i]);
+		}
+	}
+	if (all && !n)
+		printf("no labs\n");
+	return ret;
+}
+
+int cmd_status(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "lab", required_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	char names[MAX_LABS][LAB_NAME_MAX + 1];
+	const char *only = NULL;
+	int opt, n, ret = EXIT_PASS;
+
+	while ((opt = getopt_long(argc, argv, "l:h", opts, NULL)) != -1) {
+		if (opt == 'l')
+			only = optarg;
+		else
+			return (ret = help_or_usage(opt, status_usage)) < 0 ? EXIT_PASS : ret;
+	}
+	if (optind < argc) {
+		err_msg("status: unexpected argument '%s'", argv[optind]);
+		return EXIT_USAGE;
+	}
+	ret = require_root("status");
+	if (ret)
+		return ret;
+	n = lab_list(names, MAX_LABS);
+	if (only && !find_lab(only)) {
+		err_msg("status: no lab named '%s'", only);
+		return EXIT_USAGE;
+	}
+	if (!n)
+		printf("no labs\n");
+	for (int i = 0; i < n; i++) {
+		struct lab lab;
+		char msg[512];
+		int problems;
+
+		if (only && strcmp(only, names[i]))
+			continue;
+		if (lab_load(&lab, names[i], msg, sizeof(msg))) {
+			printf("lab %s: remains only (%s): 'nstrace down --lab %s' removes them\n",
+			       names[i], msg, names[i]);
+			ret = EXIT_FAIL;
+			continue;
+		}
+		print_lab(&lab);
+		problems = lab_check(&lab, stdout);
+		if (problems)
+			ret = EXIT_FAIL;
+		else
+			printf("  intact\n");
+		lab_release(&lab);
+	}
+	return ret;
+}
+
+/* "ns2", "host", or a full namespace name of the lab. */
+static int resolve_ns(const struct lab *lab, const char *ns, char *out, int size)
+{
+	long k;
+	char *end;
+
+	if (!strcmp(ns, "host") && lab->host_ns_name[0]) {
+		snprintf(out, size, "%s", lab->host_ns_name);
+		return 0;
+	}
+	if (!strncmp(ns, "ns", 2)) {
+		k = strtol(ns + 2, &end, 10);
+		if (*end == '\0' && end != ns + 2 && k >= 1 && k <= lab->cfg.namespaces) {
+			snprintf(out, size, "%s", lab->ep[k - 1].ns_name);
+			return 0;
+		}
+	}
+	for (int k2 = 0; k2 < lab->cfg.namespaces; k2++)
+		if (!strcmp(ns, lab->ep[k2].ns_name)) {
+			snprintf(out, size, "%s", ns);
+			return 0;
+		}
+	if (lab->host_ns_name[0] && !strcmp(ns, lab->host_ns_name)) {
+		snprintf(out, size, "%s", ns);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+int cmd_exec(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "lab", required_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	const char *name = LAB_DEFAULT_NAME;
+	char ns_name[LAB_NS_NAME_MAX], msg[512];
+	struct lab lab;
+	int opt, ret, fd;
+
+	/* '+': options after NS belong to CMD. */
+	while ((opt = getopt_long(argc, argv, "+l:h", opts, NULL)) != -1) {
+		if (opt == 'l')
+			name = optarg;
+		else
+			return (ret = help_or_usage(opt, exec_usage)) < 0 ? EXIT_PASS : ret;
+	}
+	if (optind >= argc) {
+		err_msg("exec: missing NS and CMD (see 'nstrace exec --help')");
+		return EXIT_USAGE;
+	}
+	if (optind + 1 < argc && !strcmp(argv[optind + 1], "--"))
+		argv[optind + 1] = NULL;
+	else {
+		err_msg("exec: expected '--' after NS, then the command (nstrace exec ns1 -- ip addr)");
+		return EXIT_USAGE;
+	}
+	if (optind + 2 >= argc) {
+		err_msg("exec: missing the command after '--'");
+		return EXIT_USAGE;
+	}
+	ret = require_root("exec");
+	if (ret)
+		return ret;
+	if (!find_lab(name) || lab_load(&lab, name, msg, sizeof(msg))) {
+		err_msg("exec: no lab named '%s' (see 'nstrace status')", name);
+		return EXIT_USAGE;
+	}
+	ret = resolve_ns(&lab, argv[optind], ns_name, sizeof(ns_name));
+	lab_release(&lab);
+	if (ret) {
+		err_msg("exec: lab '%s' has no namespace '%s' (use ns1..ns%d%s)", name, argv[optind],
+			lab.cfg.namespaces, lab.host_ns_name[0] ? " or host" : "");
+		return EXIT_USAGE;
+	}
+	fd = netns_open(ns_name);
+	if (fd < 0 || netns_enter(fd)) {
+		err_msg("exec: cannot enter namespace '%s': %s", ns_name, strerror(errno));
+		return EXIT_ENV;
+	}
+	close(fd);
+	fflush(stdout);
+	execvp(argv[optind + 2], &argv[optind + 2]);
+	err_msg("exec: cannot run '%s': %s", argv[optind + 2], strerror(errno));
+	return 127;
+}

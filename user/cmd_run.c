@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* nstrace run: build (or reuse) a lab, observe it, probe it, show the path. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "cli.h"
+#include "lab.h"
+#include "path.h"
+#include "session.h"
+
+static const char run_usage[] =
+	"Usage: nstrace run [OPTIONS]\n"
+	"\n"
+	"Build the tutorial's topology through netlink (or use an existing lab with\n"
+	"--lab), attach eBPF observers on tc ingress and egress of every veth end and\n"
+	"of the bridge plus the kernel's drop tracepoint, send ICMP echo probes from\n"
+	"ns1, print each packet's hops and path, then remove what was built.\n"
+	"\n"
+	"Options:\n"
+	"  -c, --count N      echo requests to send, 1 to 1000 (default 3)\n"
+	"  -i, --interval MS  between requests, 1 to 10000 ms (default 100)\n"
+	"      --from K       send from nsK (default 1)\n"
+	"      --to K         to nsK's address (default 2)\n"
+	"  -k, --keep         leave the lab in place ('nstrace down' removes it)\n"
+	LAB_OPTIONS_HELP
+	"  -h, --help         this help\n"
+	"\n"
+	"Exit codes: 0 every probe answered, 1 not, 2 usage error, 3 environment\n"
+	"error (not root, no BPF, a name or subnet taken).\n"
+	"\n"
+	"EXAMPLES:\n"
+	"  sudo nstrace run\n"
+	"  sudo nstrace run --isolated --count 5\n"
+	"  sudo nstrace run --lab demo --from 1 --to 3    # a lab made by 'nstrace up'\n";
+
+struct run_opts {
+	struct lab_config cfg;
+	int count, interval_ms, from, to, keep, lab_given;
+};
+
+static int parse_run(int argc, char **argv, struct run_opts *o)
+{
+	enum { OPT_FROM = 2000, OPT_TO };
+	static const struct option opts[] = {
+		{ "count", required_argument, NULL, 'c' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "keep", no_argument, NULL, 'k' },
+		{ "from", required_argument, NULL, OPT_FROM },
+		{ "to", required_argument, NULL, OPT_TO },
+		{ "help", no_argument, NULL, 'h' },
+		LAB_LONG_OPTIONS,
+		{}
+	};
+	int opt, r;
+	long v;
+
+	memset(o, 0, sizeof(*o));
+	lab_config_default(&o->cfg);
+	o->count = 3;
+	o->interval_ms = 100;
+	o->from = 1;
+	o->to = 2;
+	while ((opt = getopt_long(argc, argv, "c:i:kh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			if (parse_int("--count", optarg, 1, PROBE_MAX_COUNT, &v))
+				return EXIT_USAGE;
+			o->count = (int)v;
+			break;
+		case 'i':
+			if (parse_int("--interval", optarg, 1, 10000, &v))
+				return EXIT_USAGE;
+			o->interval_ms = (int)v;
+			break;
+		case 'k':
+			o->keep = 1;
+			break;
+		case OPT_FROM:
+		case OPT_TO:
+			if (parse_int(opt == OPT_FROM ? "--from" : "--to", optarg, 1, LAB_MAX_NAMESPACES, &v))
+				return EXIT_USAGE;
+			*(opt == OPT_FROM ? &o->from : &o->to) = (int)v;
+			break;
+		case 'h':
+			fputs(run_usage, stdout);
+			return -1;
+		default:
+			r = parse_lab_option(opt, optarg, &o->cfg);
+			if (r == 0) {
+				o->lab_given |= opt == OPT_LAB;
+				break;
+			}
+			if (r > 0)
+				fprintf(stderr, "%s", run_usage);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		err_msg("run: unexpected argument '%s' (see 'nstrace run --help')", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (o->from == o->to) {
+		err_msg("run: --from and --to are both ns%d (pick two namespaces)", o->from);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+static int lab_exists(const char *name)
+{
+	char names[64][LAB_NAME_MAX + 1];
+	int n = lab_list(names, 64);
+
+	for (int i = 0; i < n; i++)
+		if (!strcmp(names[i], name))
+			return 1;
+	return 0;
+}
+
+/* Every veth end and the bridge: what the observers attach to. */
+static int lab_links(const struct lab *lab, struct session_link **out)
+{
+	int n = 1 + 2 * lab->cfg.namespaces, i = 0;
+	struct session_link *l = calloc(n, sizeof(*l));
+
+	if (!l)
+		return -ENOMEM;
+	l[i++] = (struct session_link){ lab->host_fd, lab->host_ino, lab->bridge_ifindex };
+	for (int k = 0; k < lab->cfg.namespaces; k++) {
+		const struct lab_endpoint *ep = &lab->ep[k];
+
+		if (ep->port_ifindex)
+			l[i++] = (struct session_link){ lab->host_fd, lab->host_ino, ep->port_ifindex };
+		if (ep->ifindex && ep->ns_fd >= 0)
+			l[i++] = (struct session_link){ ep->ns_fd, ep->ns_ino, ep->ifindex };
+	}
+	*out = l;
+	return i;
+}
+
+static void report(const struct run_opts *o, const struct lab *lab, struct session *s,
+		   const struct topo *t, const struct probe_summary *sum)
+{
+	struct packet_list pl;
+	char a[16];
+	uint64_t lost = probes_lost(&s->probes);
+
+	printf("probes: %d ICMP echo request(s) ns%d (%s) → ", sum->sent, o->from,
+	       ip_str(lab->ep[o->from - 1].addr.s_addr, a, sizeof(a)));
+	printf("ns%d (%s), id 0x%04x\n", o->to, ip_str(lab->ep[o->to - 1].addr.s_addr, a, sizeof(a)),
+	       sum->id);
+	if (path_group(s->col.events, s->col.count, &pl)) {
+		err_msg("out of memory grouping %d events", s->col.count);
+		return;
+	}
+	path_walk_all(t, s->col.events, &pl);
+	print_packets(stdout, t, s->col.events, &pl, &s->namer);
+	printf("\n");
+	print_probe_summary(stdout, sum);
+	print_drops(stdout, t, s->col.events, s->col.count, &s->namer);
+	printf("events: %d observed", s->col.count);
+	if (lost || s->col.oom)
+		printf(", %llu LOST (ring buffer full): the paths above may miss hops",
+		       (unsigned long long)(lost + s->col.oom));
+	printf("\n");
+	packet_list_free(&pl);
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_opts o;
+	struct lab lab = { .host_fd = -1 };
+	struct session s;
+	struct session_link *links = NULL;
+	struct topo topo = {};
+	struct probe_summary sum = {};
+	char msg[512];
+	int err, nlinks, built = 0, ret;
+
+	memset(&s, 0, sizeof(s));
+	ret = parse_run(argc, argv, &o);
+	if (ret)
+		return ret < 0 ? EXIT_PASS : ret;
+	if (!o.lab_given || !lab_exists(o.cfg.name)) {
+		if (lab_config_validate(&o.cfg, msg, sizeof(msg))) {
+			err_msg("run: %s", msg);
+			return EXIT_USAGE;
+		}
+		if (o.from > o.cfg.namespaces || o.to > o.cfg.namespaces) {
+			err_msg("run: --from/--to must name one of ns1..ns%d", o.cfg.namespaces);
+			return EXIT_USAGE;
+		}
+	}
+	ret = require_root("run");
+	if (ret)
+		return ret;
+	install_stop_handlers();
+
+	if (o.lab_given && lab_exists(o.cfg.name)) {
+		if (lab_load(&lab, o.cfg.name, msg, sizeof(msg))) {
+			err_msg("run: %s", msg);
+			return EXIT_ENV;
+		}
+		if (o.from > lab.cfg.namespaces || o.to > lab.cfg.namespaces) {
+			err_msg("run: lab '%s' has ns1..ns%d (--from %d --to %d)", lab.cfg.name,
+				lab.cfg.namespaces, o.from, o.to);
+			lab_release(&lab);
+			return EXIT_USAGE;
+		}
+		printf("lab %s: using the existing lab\n", lab.cfg.name);
+	} else {
+		err = lab_build(&lab, &o.cfg, msg, sizeof(msg));
+		if (err) {
+			err_msg("run: %s", msg);
+			return EXIT_ENV;
+		}
+		built = 1;
+		printf("lab %s: built, bridge side in %s\n", lab.cfg.name,
+		       lab.host_ns_name[0] ? lab.host_ns_name : "the root namespace");
+	}
+	ret = EXIT_ENV;
+	if (lab_topology(&lab, &topo))
+		goto cleanup;
+	print_topology(stdout, &topo);
+
+	nlinks = lab_links(&lab, &links);
+	if (nlinks < 0)
+		goto cleanup;
+	err = session_start(&s, links, nlinks, msg, sizeof(msg));
+	if (err) {
+		err_msg("run: %s", msg);
+		goto cleanup;
+	}
+	printf("observers: %s ingress+egress on %d links, tp_btf/kfree_skb\n",
+	       s.probes.ntc && s.probes.tc[0].mode == PROBE_CLSACT ? "clsact" : "tcx", nlinks);
+
+	err = session_probe(&s, lab.ep[o.from - 1].ns_fd, lab.ep[o.from - 1].ifindex,
+			    lab.ep[o.to - 1].addr, o.count, o.interval_ms, &sum);
+	session_stop(&s);
+	if (err) {
+		err_msg("run: cannot send probes from ns%d: %s", o.from, strerror(-err));
+		goto cleanup;
+	}
+	session_filter_icmp_id(&s, sum.id);
+	report(&o, &lab, &s, &topo, &sum);
+	ret = stop_requested ? EXIT_FAIL : sum.received == sum.sent ? EXIT_PASS : EXIT_FAIL;
+	if (stop_requested)
+		fprintf(stderr, "nstrace: run: interrupted, removing the lab\n");
+
+cleanup:
+	session_free(&s);
+	free(links);
+	free(topo.ifs);
+	if (built && !o.keep) {
+		err = lab_teardown(&lab);
+		if (err)
+			err_msg("run: removing lab '%s' left something behind: %s (try 'nstrace down --lab %s')",
+				o.cfg.name, strerror(-err), o.cfg.name);
+	} else {
+		if (built)
+			printf("lab %s kept: 'nstrace exec --lab %s ns1 -- CMD' to use it, 'nstrace down --lab %s' to remove it\n",
+			       lab.cfg.name, lab.cfg.name, lab.cfg.name);
+		lab_release(&lab);
+	}
+	return ret;
+}

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/btf.h>
+#include "ksyms.h"
+
+#define DROP_PREFIX "SKB_DROP_REASON_"
+
+static int cmp_ksym(const void *a, const void *b)
+{
+	const struct ksym *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+static int load_kallsyms(struct kernel_names *kn)
+{
+	FILE *f = fopen("/proc/kallsyms", "r");
+	char line[512], name[256], type;
+	unsigned long long addr;
+	int cap = 0;
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %c %255s", &addr, &type, name) != 3)
+			continue;
+		if (type != 't' && type != 'T')
+			continue;
+		if (kn->nsyms == cap) {
+			int ncap = cap ? cap * 2 : 65536;
+			struct ksym *p = realloc(kn->syms, ncap * sizeof(*p));
+
+			if (!p)
+				goto nomem;
+			kn->syms = p;
+			cap = ncap;
+		}
+		kn->syms[kn->nsyms].addr = addr;
+		kn->syms[kn->nsyms].name = strdup(name);
+		if (!kn->syms[kn->nsyms].name)
+			goto nomem;
+		kn->nsyms++;
+	}
+	fclose(f);
+	qsort(kn->syms, kn->nsyms, sizeof(*kn->syms), cmp_ksym);
+	return 0;
+nomem:
+	fclose(f);
+	return -ENOMEM;
+}
+
+static int load_drop_reasons(struct kernel_names *kn)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	int id, err = 0;
+	const struct btf_type *t;
+	const struct btf_enum *e;
+
+	if (!btf)
+		return -errno;
+	id = btf__find_by_name_kind(btf, "skb_drop_reason", BTF_KIND_ENUM);
+	if (id < 0) {
+		err = id;
+		goto out;
+	}
+	t = btf__type_by_id(btf, id);
+	e = btf_enum(t);
+	kn->reasons = calloc(btf_vlen(t), sizeof(*kn->reasons));
+	if (!kn->reasons) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (int i = 0; i < btf_vlen(t); i++) {
+		const char *name = btf__name_by_offset(btf, e[i].name_off);
+
+		if (!strncmp(name, DROP_PREFIX, strlen(DROP_PREFIX)))
+			name += strlen(DROP_PREFIX);
+		kn->reasons[kn->nreasons].value = (uint32_t)e[i].val;
+		kn->reasons[kn->nreasons].name = strdup(name);
+		if (!kn->reasons[kn->nreasons].name) {
+			err = -ENOMEM;
+			goto out;
+		}
+		kn->nreasons++;
+	}
+out:
+	btf__free(btf);
+	return err;
+}
+
+int kernel_names_load(struct kernel_names *kn)
+{
+	int err;
+
+	memset(kn, 0, sizeof(*kn));
+	err = load_kallsyms(kn);
+	if (!err)
+		err = load_drop_reasons(kn);
+	if (err)
+		kernel_names_free(kn);
+	return err;
+}
+
+void kernel_names_free(struct kernel_names *kn)
+{
+	for (int i = 0; i < kn->nsyms; i++)
+		free(kn->syms[i].name);
+	free(kn->syms);
+	for (int i = 0; i < kn->nreasons; i++)
+		free(kn->reasons[i].name);
+	free(kn->reasons);
+	memset(kn, 0, sizeof(*kn));
+}
+
+const char *kernel_drop_reason(const struct kernel_names *kn, uint32_t reason)
+{
+	for (int i = 0; i < kn->nreasons; i++)
+		if (kn->reasons[i].value == reason)
+			return kn->reasons[i].name;
+	return NULL;
+}
+
+const char *kernel_symbol(const struct kernel_names *kn, uint64_t addr, char *buf, int size)
+{
+	int lo = 0, hi = kn->nsyms - 1, best = -1;
+
+	while (lo <= hi) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (kn->syms[mid].addr <= addr) {
+			best = mid;
+			lo = mid + 1;
+		} else {
+			hi = mid - 1;
+		}
+	}
+	if (best < 0 || !addr)
+		snprintf(buf, size, "0x%" PRIx64, addr);
+	else
+		snprintf(buf, size, "%s+0x%" PRIx64, kn->syms[best].name, addr - kn->syms[best].addr);
+	return buf;
+}

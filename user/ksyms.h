@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Names from the running kernel: drop reasons (BTF) and text symbols (kallsyms). */
+#ifndef NSTRACE_KSYMS_H
+#define NSTRACE_KSYMS_H
+
+#include <stdint.h>
+
+struct ksym {
+	uint64_t addr;
+	char *name;
+};
+
+struct kernel_names {
+	struct ksym *syms;
+	int nsyms;
+	struct {
+		uint32_t value;
+		char *name;	/* without the SKB_DROP_REASON_ prefix */
+	} *reasons;
+	int nreasons;
+};
+
+/* Reads /proc/kallsyms and BTF's enum skb_drop_reason; -errno on failure. */
+int kernel_names_load(struct kernel_names *kn);
+void kernel_names_free(struct kernel_names *kn);
+/* "NETFILTER_DROP", or NULL when the running kernel has no such value. */
+const char *kernel_drop_reason(const struct kernel_names *kn, uint32_t reason);
+/* "nft_do_chain+0x2b5", or the hex address when unknown. */
+const char *kernel_symbol(const struct kernel_names *kn, uint64_t addr, char *buf, int size);
+
+#endif

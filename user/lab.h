@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * A lab: N endpoint namespaces, each joined by a veth pair to one bridge that
+ * lives in the host namespace (the real root namespace, or a namespace of its
+ * own with --isolated). Every object carries an IFLA_IFALIAS mark
+ * "nstrace:LAB:ROLE..." so nstrace finds and removes exactly what it made,
+ * with no state file that could go stale.
+ */
+#ifndef NSTRACE_LAB_H
+#define NSTRACE_LAB_H
+
+#include <stdint.h>
+#include <net/if.h>
+#include "cidr.h"
+
+#define LAB_NAME_MAX 32
+#define LAB_NS_NAME_MAX (LAB_NAME_MAX + 16)
+#define LAB_MAX_NAMESPACES 250
+#define LAB_MARK "nstrace:"
+#define LAB_DEFAULT_NAME "nstrace"
+#define LAB_DEFAULT_BRIDGE "br0"
+#define LAB_DEFAULT_SUBNET "10.200.0.0/24"
+#define LAB_PORT_PREFIX "veth-br"
+#define LAB_END_PREFIX "veth-ns"
+
+struct lab_config {
+	char name[LAB_NAME_MAX + 1];
+	int namespaces;
+	struct cidr subnet;
+	char bridge[IFNAMSIZ];
+	int isolated;
+};
+
+struct lab_endpoint {
+	char ns_name[LAB_NS_NAME_MAX];	/* under /run/netns */
+	int ns_fd;
+	uint32_t ns_ino;
+	char ifname[IFNAMSIZ];		/* veth-nsK, inside the namespace */
+	int ifindex;
+	uint8_t mac[6];
+	struct in_addr addr;
+	char port[IFNAMSIZ];		/* veth-brK, on the bridge */
+	int port_ifindex;
+};
+
+struct lab {
+	struct lab_config cfg;
+	char host_ns_name[LAB_NS_NAME_MAX];	/* "" when the host side is the root namespace */
+	int host_fd;
+	uint32_t host_ino;
+	int bridge_ifindex;
+	uint8_t bridge_mac[6];
+	struct in_addr bridge_addr;
+	struct lab_endpoint *ep;		/* cfg.namespaces entries */
+};
+
+/* Defaults for every field. */
+void lab_config_default(struct lab_config *cfg);
+/*
+ * Checks names, sizes and the subnet; -EINVAL with a one-line reason in msg.
+ * Pure: touches nothing.
+ */
+int lab_config_validate(const struct lab_config *cfg, char *msg, int msglen);
+
+/*
+ * Builds the lab. On failure it removes what it made and returns -errno:
+ * -EEXIST/-EADDRINUSE for a name or subnet clash (msg says which), other
+ * codes for kernel refusals.
+ */
+int lab_build(struct lab *lab, const struct lab_config *cfg, char *msg, int msglen);
+/* Fills lab from the marks of an existing lab; -ENOENT if there is none. */
+int lab_load(struct lab *lab, const char *name, char *msg, int msglen);
+/* Removes every object of the lab and frees it. */
+int lab_teardown(struct lab *lab);
+/* Frees memory and fds only: the lab stays. */
+void lab_release(struct lab *lab);
+
+/* Names of labs that exist (marks found), deduplicated; returns count. */
+int lab_list(char names[][LAB_NAME_MAX + 1], int max);
+/* Removes every object marked for lab name, even a half-built one. */
+int lab_remove_marked(const char *name);
+
+struct topo;
+/* The lab as topology facts for path reconstruction: bridge, then port and end per namespace. */
+int lab_topology(const struct lab *lab, struct topo *t);
+#endif

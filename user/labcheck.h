@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Compares a lab with what its marks say it should be. */
+#ifndef NSTRACE_LABCHECK_H
+#define NSTRACE_LABCHECK_H
+
+#include <stdio.h>
+#include "lab.h"
+
+/* Prints one line per missing or changed object; returns how many. */
+int lab_check(const struct lab *lab, FILE *f);
+
+#endif

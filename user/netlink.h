@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* rtnetlink through libmnl: one socket per namespace, ACK on every request. */
+#ifndef NSTRACE_NETLINK_H
+#define NSTRACE_NETLINK_H
+
+#include <stdint.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <libmnl/libmnl.h>
+
+#define NL_ALIAS_MAX 128
+
+struct nl {
+	struct mnl_socket *sock;
+	unsigned int portid;
+	unsigned int seq;
+	char ext_ack[256];	/* kernel's extended-ACK text of the last error */
+};
+
+/* A link as rtnetlink reports it. */
+struct nl_link {
+	int ifindex;
+	char name[IFNAMSIZ];
+	char kind[16];		/* IFLA_INFO_KIND: "veth", "bridge", "" */
+	char alias[NL_ALIAS_MAX];
+	unsigned int flags;	/* IFF_* */
+	uint8_t operstate;	/* IF_OPER_* */
+	uint8_t mac[6];
+	int master;		/* IFLA_MASTER, 0 if none */
+	int link;		/* IFLA_LINK: the veth peer's ifindex */
+	int link_netnsid;	/* IFLA_LINK_NETNSID, -1 if same namespace */
+	int port_state;		/* bridge port IFLA_BRPORT_STATE, -1 if not a port */
+	int port_learning, port_flood, port_isolated;	/* -1 if unknown */
+	int br_nf_call_iptables, br_nf_call_arptables;	/* bridge option, -1 if not a bridge */
+};
+
+struct nl_addr {
+	int ifindex;
+	struct in_addr addr;
+	int prefixlen;
+};
+
+struct nl_route {
+	struct in_addr dst;
+	int dst_len;
+	int oif;
+	struct in_addr gateway;
+	int table;
+};
+
+int nl_open(struct nl *nl);
+void nl_close(struct nl *nl);
+
+/* Requests; each returns 0 or -errno, with nl->ext_ack set on error. */
+int nl_bridge_create(struct nl *nl, const char *name, const char *alias);
+int nl_veth_create(struct nl *nl, const char *name, const char *alias, int master,
+		   const char *peer, const char *peer_alias, int peer_netns_fd);
+int nl_link_set_up(struct nl *nl, int ifindex, int up);
+int nl_link_set_master(struct nl *nl, int ifindex, int master);
+int nl_link_set_alias(struct nl *nl, int ifindex, const char *alias);
+int nl_link_del(struct nl *nl, int ifindex);
+int nl_bridge_set_nf_call_iptables(struct nl *nl, int ifindex, int on);
+int nl_addr_add(struct nl *nl, int ifindex, struct in_addr addr, int prefixlen);
+int nl_addr_del(struct nl *nl, int ifindex, struct in_addr addr, int prefixlen);
+int nl_neigh_del(struct nl *nl, int ifindex, struct in_addr addr);
+
+/* Dumps; each allocates *out (free it) and returns the count or -errno. */
+int nl_link_dump(struct nl *nl, struct nl_link **out);
+int nl_addr_dump(struct nl *nl, struct nl_addr **out);
+int nl_route_dump(struct nl *nl, struct nl_route **out);
+
+/* Single look-ups; 0, or -ENODEV when absent. */
+int nl_link_get(struct nl *nl, const char *name, struct nl_link *out);
+int nl_link_get_index(struct nl *nl, int ifindex, struct nl_link *out);
+/* The namespace fd behind a netns id of this socket's namespace, or -errno. */
+int nl_netnsid_of_fd(struct nl *nl, int netns_fd);
+
+#endif

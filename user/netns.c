@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include "netns.h"
+
+static int origin_fd = -1;
+
+int netns_origin_fd(void)
+{
+	if (origin_fd < 0)
+		origin_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	return origin_fd;
+}
+
+int netns_enter(int fd)
+{
+	return setns(fd, CLONE_NEWNET) ? -errno : 0;
+}
+
+int netns_return(void)
+{
+	int fd = netns_origin_fd();
+
+	return fd < 0 ? -EBADF : netns_enter(fd);
+}
+
+uint32_t netns_inode(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) ? 0 : (uint32_t)st.st_ino;
+}
+
+/*
+ * Like iproute2: /run/netns is a shared bind mount of itself, so a namespace
+ * mounted there is seen by every mount namespace that shares it.
+ */
+static int prepare_run_dir(void)
+{
+	if (mkdir(NETNS_RUN_DIR, 0755) && errno != EEXIST)
+		return -errno;
+	if (!mount("", NETNS_RUN_DIR, "none", MS_SHARED | MS_REC, NULL))
+		return 0;
+	if (errno != EINVAL)
+		return -errno;
+	if (mount(NETNS_RUN_DIR, NETNS_RUN_DIR, "none", MS_BIND | MS_REC, NULL))
+		return -errno;
+	return mount("", NETNS_RUN_DIR, "none", MS_SHARED | MS_REC, NULL) ? -errno : 0;
+}
+
+int netns_create(const char *name, int (*init)(void *arg), void *arg)
+{
+	char path[PATH_MAX], self[64];
+	int fd, err;
+
+	if (netns_origin_fd() < 0)
+		return -errno;
+	err = prepare_run_dir();
+	if (err)
+		return err;
+	snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, name);
+	fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	if (unshare(CLONE_NEWNET)) {
+		err = -errno;
+		goto cleanup_file;
+	}
+	if (init)
+		err = init(arg);
+	snprintf(self, sizeof(self), "/proc/self/task/%ld/ns/net", (long)syscall(SYS_gettid));
+	if (!err && mount(self, path, "none", MS_BIND, NULL))
+		err = -errno;
+	netns_return();
+	if (!err)
+		return 0;
+cleanup_file:
+	unlink(path);
+	return err;
+}
+
+int netns_delete(const char *name)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, name);
+	umount2(path, MNT_DETACH);
+	return unlink(path) ? -errno : 0;
+}
+
+int netns_open(const char *name_or_path)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (strchr(name_or_path, '/'))
+		snprintf(path, sizeof(path), "%s", name_or_path);
+	else
+		snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, name_or_path);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Named network namespaces (iproute2-compatible, under /run/netns). */
+#ifndef NSTRACE_NETNS_H
+#define NSTRACE_NETNS_H
+
+#include <stdint.h>
+
+#define NETNS_RUN_DIR "/run/netns"
+
+/*
+ * Create /run/netns/NAME holding a new namespace; -EEXIST if taken. init, if
+ * given, runs inside the new namespace before it is published under its name,
+ * so a namespace is never seen half-initialised (nstrace marks it there).
+ */
+int netns_create(const char *name, int (*init)(void *arg), void *arg);
+/* Unmount and remove /run/netns/NAME. */
+int netns_delete(const char *name);
+/* O_RDONLY fd of /run/netns/NAME, or of a path (contains '/'), or -errno. */
+int netns_open(const char *name_or_path);
+/* Move the calling thread into the namespace behind fd. */
+int netns_enter(int fd);
+/* fd of the namespace this process started in (opened once). */
+int netns_origin_fd(void);
+/* Back to the namespace the process started in. */
+int netns_return(void);
+/* Inode number identifying the namespace behind fd, 0 on error. */
+uint32_t netns_inode(int fd);
+
+#endif

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include "cli.h"
+#include "session.h"
+
+/* Late replies: how long to wait after the last probe. */
+#define REPLY_TIMEOUT_MS 1000
+/* Events still in flight when the last reply arrived (the reply's own ingress hops). */
+#define SETTLE_MS 50
+
+static const char *namer_reason(const void *ctx, uint32_t reason)
+{
+	return kernel_drop_reason(ctx, reason);
+}
+
+static const char *namer_symbol(const void *ctx, uint64_t addr, char *buf, int size)
+{
+	return kernel_symbol(ctx, addr, buf, size);
+}
+
+int session_start(struct session *s, const struct session_link *links, int nlinks, char *msg,
+		  int msglen)
+{
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	err = kernel_names_load(&s->names);
+	if (err) {
+		snprintf(msg, msglen, "cannot read the kernel's names (BTF, /proc/kallsyms): %s",
+			 strerror(-err));
+		return err;
+	}
+	s->namer.reason = namer_reason;
+	s->namer.symbol = namer_symbol;
+	s->namer.ctx = &s->names;
+	err = probes_load(&s->probes, 0, msg, msglen);
+	if (err)
+		return err;
+	for (int i = 0; i < nlinks && !err; i++)
+		err = probes_watch_netns(&s->probes, links[i].netns_ino);
+	if (err) {
+		snprintf(msg, msglen, "cannot fill the namespace filter map: %s", strerror(-err));
+		return err;
+	}
+	for (int i = 0; i < nlinks && !err; i++)
+		err = probes_attach_tc(&s->probes, links[i].netns_fd, links[i].ifindex, msg, msglen);
+	if (!err)
+		err = probes_attach_drops(&s->probes, msg, msglen);
+	if (!err) {
+		err = collector_open(&s->col, probes_events_fd(&s->probes));
+		if (err)
+			snprintf(msg, msglen, "cannot open the ring buffer: %s", strerror(-err));
+	}
+	s->ntc_links = nlinks;
+	return err;
+}
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+int session_probe(struct session *s, int src_netns_fd, int src_ifindex, struct in_addr dst,
+		  int count, int interval_ms, struct probe_summary *sum)
+{
+	struct prober pr;
+	uint16_t id;
+	int err;
+
+	/* An id of our own: tells our probes from anyone else's pings. */
+	id = (uint16_t)((getpid() ^ (unsigned int)time(NULL)) | 0x8000);
+	memset(sum, 0, sizeof(*sum));
+	sum->id = id;
+	err = prober_open(&pr, src_netns_fd, dst, id);
+	if (err)
+		return err;
+	if (src_ifindex > 0)
+		neigh_flush(src_netns_fd, src_ifindex, dst);
+	for (int seq = 1; seq <= count && !stop_requested; seq++) {
+		err = prober_send(&pr, seq);
+		if (err && err != -EHOSTUNREACH && err != -ENETUNREACH)
+			break;
+		err = 0;
+		prober_recv(&pr, seq < count ? interval_ms : 0, 0);
+		collector_drain(&s->col);
+	}
+	for (int waited = 0; !err && !stop_requested && pr.received < pr.sent &&
+	     waited < REPLY_TIMEOUT_MS; waited += 50) {
+		prober_recv(&pr, 50, 1);
+		collector_drain(&s->col);
+	}
+	sleep_ms(SETTLE_MS);
+	collector_drain(&s->col);
+
+	sum->sent = pr.sent;
+	sum->received = pr.received;
+	for (int seq = 1; seq <= pr.sent; seq++) {
+		uint64_t r = pr.rtt_ns[seq];
+
+		if (!r)
+			continue;
+		if (!sum->rtt_min_ns || r < sum->rtt_min_ns)
+			sum->rtt_min_ns = r;
+		if (r > sum->rtt_max_ns)
+			sum->rtt_max_ns = r;
+		sum->rtt_avg_ns += r;
+	}
+	if (sum->received)
+		sum->rtt_avg_ns /= sum->received;
+	prober_close(&pr);
+	return err;
+}
+
+void session_filter_icmp_id(struct session *s, uint16_t id)
+{
+	int kept = 0;
+
+	for (int i = 0; i < s->col.count; i++) {
+		const struct nstrace_event *e = &s->col.events[i];
+
+		if (e->proto == NSTRACE_PROTO_ICMP && ntohs(e->icmp_id) != id)
+			continue;
+		s->col.events[kept++] = *e;
+	}
+	s->col.count = kept;
+}
+
+void session_stop(struct session *s)
+{
+	if (s->col.rb)
+		collector_drain(&s->col);
+	probes_destroy(&s->probes);
+}
+
+void session_free(struct session *s)
+{
+	session_stop(s);
+	collector_close(&s->col);
+	kernel_names_free(&s->names);
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * A trace session: observers on a set of links, the drop tracer, the ring
+ * buffer drained while probes run, and the kernel's names for what it saw.
+ */
+#ifndef NSTRACE_SESSION_H
+#define NSTRACE_SESSION_H
+
+#include "collect.h"
+#include "decode.h"
+#include "ksyms.h"
+#include "probes.h"
+#include "traffic.h"
+#include "output.h"
+
+struct session_link {
+	int netns_fd;
+	uint32_t netns_ino;
+	int ifindex;
+};
+
+struct session {
+	struct probes probes;
+	struct collector col;
+	struct kernel_names names;
+	struct namer namer;
+	int ntc_links;
+};
+
+/* Loads names and programs, watches the namespaces, attaches to every link. */
+int session_start(struct session *s, const struct session_link *links, int nlinks, char *msg,
+		  int msglen);
+/*
+ * Sends count probes from src_netns_fd to dst every interval_ms, draining
+ * events meanwhile, then waits for late replies. Stops early on a signal.
+ */
+int session_probe(struct session *s, int src_netns_fd, int src_ifindex, struct in_addr dst,
+		  int count, int interval_ms, struct probe_summary *sum);
+/* Detaches observers (events already read stay in s->col). */
+void session_stop(struct session *s);
+void session_free(struct session *s);
+/* Keeps ARP and this id's ICMP only. */
+void session_filter_icmp_id(struct session *s, uint16_t id);
+
+#endif

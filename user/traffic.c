@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <netinet/ip.h>
+#include <netinet/ip_icmp.h>
+#include <sys/socket.h>
+#include "netlink.h"
+#include "netns.h"
+#include "traffic.h"
+
+#define PAYLOAD "nstrace probe"
+
+uint64_t monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static uint16_t checksum(const void *data, size_t len)
+{
+	const uint16_t *p = data;
+	uint32_t sum = 0;
+
+	for (; len > 1; len -= 2)
+		sum += *p++;
+	if (len)
+		sum += *(const uint8_t *)p;
+	sum = (sum >> 16) + (sum & 0xffff);
+	sum += sum >> 16;
+	return (uint16_t)~sum;
+}
+
+int prober_open(struct prober *p, int netns_fd, struct in_addr dst, uint16_t id)
+{
+	int err;
+
+	memset(p, 0, sizeof(*p));
+	p->sock = -1;
+	p->id = id;
+	p->dst = dst;
+	err = netns_enter(netns_fd);
+	if (err)
+		return err;
+	p->sock = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_ICMP);
+	err = p->sock < 0 ? -errno : 0;
+	netns_return();
+	return err;
+}
+
+void prober_close(struct prober *p)
+{
+	if (p->sock >= 0)
+		close(p->sock);
+	p->sock = -1;
+}
+
+int prober_send(struct prober *p, int seq)
+{
+	struct {
+		struct icmphdr h;
+		char payload[sizeof(PAYLOAD)];
+	} pkt;
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_addr = p->dst };
+
+	if (seq < 1 || seq > PROBE_MAX_COUNT)
+		return -ERANGE;
+	memset(&pkt, 0, sizeof(pkt));
+	pkt.h.type = ICMP_ECHO;
+	pkt.h.un.echo.id = htons(p->id);
+	pkt.h.un.echo.sequence = htons(seq);
+	memcpy(pkt.payload, PAYLOAD, sizeof(PAYLOAD));
+	pkt.h.checksum = checksum(&pkt, sizeof(pkt));
+	p->sent_ns[seq] = monotonic_ns();
+	if (sendto(p->sock, &pkt, sizeof(pkt), 0, (struct sockaddr *)&to, sizeof(to)) < 0)
+		return -errno;
+	p->sent++;
+	return 0;
+}
+
+static int handle_reply(struct prober *p, const uint8_t *buf, ssize_t len, uint64_t now)
+{
+	const struct iphdr *ip = (const void *)buf;
+	const struct icmphdr *icmp;
+	int seq;
+
+	if (len < (ssize_t)sizeof(*ip) || len < ip->ihl * 4 + (ssize_t)sizeof(*icmp))
+		return 0;
+	icmp = (const void *)(buf + ip->ihl * 4);
+	if (icmp->type != ICMP_ECHOREPLY || ntohs(icmp->un.echo.id) != p->id ||
+	    ip->saddr != p->dst.s_addr)
+		return 0;
+	seq = ntohs(icmp->un.echo.sequence);
+	if (seq < 1 || seq > PROBE_MAX_COUNT || !p->sent_ns[seq] || p->rtt_ns[seq])
+		return 0;
+	p->rtt_ns[seq] = now - p->sent_ns[seq];
+	p->received++;
+	return 1;
+}
+
+int prober_recv(struct prober *p, int timeout_ms, int until_all)
+{
+	uint64_t deadline = monotonic_ns() + (uint64_t)timeout_ms * 1000000ull;
+	int got = 0;
+
+	for (;;) {
+		uint8_t buf[1500];
+		ssize_t len;
+		uint64_t now = monotonic_ns();
+		struct pollfd pfd = { .fd = p->sock, .events = POLLIN };
+
+		while ((len = recv(p->sock, buf, sizeof(buf), 0)) > 0)
+			got += handle_reply(p, buf, len, monotonic_ns());
+		if (len < 0 && errno != EAGAIN && errno != EINTR)
+			return -errno;
+		if (now >= deadline || (until_all && p->received == p->sent))
+			return got;
+		if (poll(&pfd, 1, (int)((deadline - now) / 1000000ull) + 1) < 0 && errno != EINTR)
+			return -errno;
+	}
+}
+
+int neigh_flush(int netns_fd, int ifindex, struct in_addr dst)
+{
+	struct nl nl;
+	int err = netns_enter(netns_fd);
+
+	if (err)
+		return err;
+	err = nl_open(&nl);
+	if (!err) {
+		err = nl_neigh_del(&nl, ifindex, dst);
+		nl_close(&nl);
+	}
+	netns_return();
+	return err;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* ICMP echo probes sent from inside a namespace, with an id of their own. */
+#ifndef NSTRACE_TRAFFIC_H
+#define NSTRACE_TRAFFIC_H
+
+#include <stdint.h>
+#include <netinet/in.h>
+
+#define PROBE_MAX_COUNT 1000
+
+struct prober {
+	int sock;		/* raw ICMP socket, lives in the source namespace */
+	uint16_t id;		/* host order */
+	struct in_addr dst;
+	int sent, received;
+	uint64_t sent_ns[PROBE_MAX_COUNT + 1];	/* by seq, CLOCK_MONOTONIC */
+	uint64_t rtt_ns[PROBE_MAX_COUNT + 1];	/* 0: no reply */
+};
+
+/* Opens the socket inside the namespace behind netns_fd. */
+int prober_open(struct prober *p, int netns_fd, struct in_addr dst, uint16_t id);
+void prober_close(struct prober *p);
+/* Sends echo request seq (1-based). */
+int prober_send(struct prober *p, int seq);
+/*
+ * Reads replies for timeout_ms, or until every probe sent so far is answered
+ * when until_all; returns how many new replies arrived.
+ */
+int prober_recv(struct prober *p, int timeout_ms, int until_all);
+/* Removes dst's neighbour entry on ifindex so the next probe starts with ARP. */
+int neigh_flush(int netns_fd, int ifindex, struct in_addr dst);
+uint64_t monotonic_ns(void);
+
+#endif
