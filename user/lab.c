@@ -265,7 +265,10 @@ static int build_bridge(struct lab *lab, struct nl *host, char *msg, int msglen)
 			 strerror(-err), host->ext_ack[0] ? ": " : "", host->ext_ack);
 		return err;
 	}
+	/* IFLA_IFALIAS is ignored when a link is created: mark it at once after. */
 	err = nl_link_get(host, lab->cfg.bridge, &br);
+	if (!err)
+		err = nl_link_set_alias(host, br.ifindex, alias);
 	if (!err)
 		err = nl_addr_add(host, br.ifindex, lab->bridge_addr, lab->cfg.subnet.prefixlen);
 	if (!err)
@@ -280,7 +283,7 @@ static int build_bridge(struct lab *lab, struct nl *host, char *msg, int msglen)
 }
 
 /* Inside the endpoint's namespace: address and link up, then read back. */
-static int configure_endpoint(struct lab *lab, struct lab_endpoint *ep)
+static int configure_endpoint(struct lab *lab, struct lab_endpoint *ep, const char *alias)
 {
 	struct nl_link l;
 	struct nl nl;
@@ -292,6 +295,8 @@ static int configure_endpoint(struct lab *lab, struct lab_endpoint *ep)
 	if (err)
 		goto out;
 	err = nl_link_get(&nl, ep->ifname, &l);
+	if (!err)
+		err = nl_link_set_alias(&nl, l.ifindex, alias);
 	if (!err)
 		err = nl_addr_add(&nl, l.ifindex, ep->addr, lab->cfg.subnet.prefixlen);
 	if (!err)
@@ -342,7 +347,13 @@ static int build_endpoint(struct lab *lab, struct nl *host, int k, char *msg, in
 		return err;
 	}
 	ep->port_ifindex = port.ifindex;
-	err = configure_endpoint(lab, ep);
+	memcpy(ep->port_mac, port.mac, 6);
+	err = nl_link_set_alias(host, port.ifindex, port_alias);
+	if (err) {
+		snprintf(msg, msglen, "cannot mark '%s': %s", ep->port, strerror(-err));
+		return err;
+	}
+	err = configure_endpoint(lab, ep, end_alias);
 	if (err)
 		snprintf(msg, msglen, "cannot configure '%s' in namespace '%s': %s", ep->ifname,
 			 ep->ns_name, strerror(-err));
@@ -510,6 +521,7 @@ int lab_load(struct lab *lab, const char *name, char *msg, int msglen)
 		for (int i = 0; i < n; i++)
 			if (!strcmp(links[i].alias, alias)) {
 				ep->port_ifindex = links[i].ifindex;
+				memcpy(ep->port_mac, links[i].mac, 6);
 				snprintf(ep->port, sizeof(ep->port), "%s", links[i].name);
 			}
 		ep->ns_fd = netns_open(ep->ns_name);
@@ -743,6 +755,7 @@ int lab_topology(const struct lab *lab, struct topo *t)
 		end->addr = ep->addr;
 		end->prefixlen = lab->cfg.subnet.prefixlen;
 		memcpy(end->mac, ep->mac, 6);
+		memcpy(port->mac, ep->port_mac, 6);
 	}
 	return 0;
 }

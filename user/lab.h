@@ -41,6 +41,7 @@ struct lab_endpoint {
 	struct in_addr addr;
 	char port[IFNAMSIZ];		/* veth-brK, on the bridge */
 	int port_ifindex;
+	uint8_t port_mac[6];
 };
 
 struct lab {

@@ -51,7 +51,10 @@ struct nl_route {
 int nl_open(struct nl *nl);
 void nl_close(struct nl *nl);
 
-/* Requests; each returns 0 or -errno, with nl->ext_ack set on error. */
+/*
+ * Requests; each returns 0 or -errno, with nl->ext_ack set on error. The
+ * kernel ignores IFLA_IFALIAS when it creates a link: set it afterwards.
+ */
 int nl_bridge_create(struct nl *nl, const char *name, const char *alias);
 int nl_veth_create(struct nl *nl, const char *name, const char *alias, int master,
 		   const char *peer, const char *peer_alias, int peer_netns_fd);

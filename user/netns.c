@@ -23,6 +23,9 @@ int netns_origin_fd(void)
 
 int netns_enter(int fd)
 {
+	/* Remember where we started before the first move, or we never get back. */
+	if (netns_origin_fd() < 0)
+		return -errno;
 	return setns(fd, CLONE_NEWNET) ? -errno : 0;
 }
 

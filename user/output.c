@@ -137,7 +137,7 @@ int print_drops(FILE *f, const struct topo *t, const struct nstrace_event *ev, i
 			nm->symbol(nm->ctx, e->location, loc, sizeof(loc));
 		else
 			snprintf(loc, sizeof(loc), "0x%llx", (unsigned long long)e->location);
-		fprintf(f, "  %s at %s on %s in %s: %s\n",
+		fprintf(f, "  %s at %s (dev %s, %s): %s\n",
 			drop_reason_str(nm, e->drop_reason, reason, sizeof(reason)), loc,
 			if_name(t, e, ifb, sizeof(ifb)), ns_name(t, e->netns_ino, nsb, sizeof(nsb)),
 			pkt_describe(e, desc, sizeof(desc)));
