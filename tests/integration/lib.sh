@@ -1,0 +1,65 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# Sourced by every integration test: unique names, checks, and a trap that
+# removes whatever the test made, whatever happens.
+set -u
+NSTRACE=${NSTRACE:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/nstrace}
+TEST_NAME=$(basename "$0" .sh)
+# Lab names: a-z0-9-, unique per test run.
+UNIQ="t$(printf '%04x' $$)$(printf '%02x' $((RANDOM % 256)))"
+OUT=$(mktemp)
+CLEANUPS=()
+
+pass() { echo "PASS $TEST_NAME: $1" >>"$NSTRACE_RESULTS"; echo "   ok: $1"; }
+fail() {
+	echo "FAIL $TEST_NAME: $1" >>"$NSTRACE_RESULTS"
+	echo "   not ok: $1"
+	[ -s "$OUT" ] && sed 's/^/      | /' "$OUT" | tail -n 40
+	return 0
+}
+skip() { echo "SKIP $TEST_NAME: $1" >>"$NSTRACE_RESULTS"; echo "   skip: $1"; }
+
+# on_exit CMD: run at exit, last registered first.
+on_exit() { CLEANUPS=("$*" "${CLEANUPS[@]}"); }
+run_cleanups() {
+	for c in "${CLEANUPS[@]}"; do eval "$c" >/dev/null 2>&1; done
+	rm -f "$OUT"
+}
+trap run_cleanups EXIT
+
+# run_nst ARGS...: runs nstrace, output in $OUT, exit code in $RC.
+run_nst() {
+	"$NSTRACE" "$@" >"$OUT" 2>&1
+	RC=$?
+}
+
+# expect_exit CODE DESC ARGS...
+expect_exit() {
+	local code=$1 desc=$2
+	shift 2
+	run_nst "$@"
+	if [ "$RC" -eq "$code" ]; then pass "$desc (exit $code)"; else fail "$desc: exit $RC, expected $code"; fi
+}
+
+# expect_out DESC FIXED-STRING: $OUT contains it.
+expect_out() {
+	if grep -qF -- "$2" "$OUT"; then pass "$1"; else fail "$1: output lacks '$2'"; fi
+}
+expect_no_out() {
+	if grep -qF -- "$2" "$OUT"; then fail "$1: output has '$2'"; else pass "$1"; fi
+}
+
+# nstrace's BPF programs still loaded (their links go with them).
+nstrace_progs() {
+	bpftool prog show 2>/dev/null | grep -oE 'name (tc_ingress|tc_egress|trace_drop|nf_first|nf_last)' || true
+}
+
+# Nothing of lab $1 anywhere: namespaces, /run/netns, root links carrying its mark, BPF links.
+expect_no_leftovers() {
+	local lab=$1 desc=${2:-"nothing of lab $1 remains"} left=""
+	sleep 0.2
+	left+=$(ip netns list 2>/dev/null | awk '{print $1}' | grep "^$lab-" || true)
+	left+=$(ls /run/netns 2>/dev/null | grep "^$lab-" || true)
+	left+=$(ip -o -d link show 2>/dev/null | grep -F "nstrace:$lab:" | awk -F': ' '{print $2}' || true)
+	left+=$(nstrace_progs)
+	if [ -z "$left" ]; then pass "$desc"; else fail "$desc: left $left"; fi
+}
