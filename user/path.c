@@ -130,20 +130,20 @@ static int pick_out_port(const struct topo *t, const struct sightings *s, int br
 			 int target, struct packet *p)
 {
 	int best = -1, candidates = 0;
+	int target_port = target >= 0 ? t->ifs[target].peer : -1;
 
 	for (int i = 0; i < t->n; i++) {
 		if (i == in_port || t->ifs[i].master != bridge || !s->eg_ts[i])
 			continue;
 		candidates++;
-		if (target >= 0 && t->ifs[i].peer == target)
-			best = i;
-		else if (best < 0 || (t->ifs[best].peer != target && s->eg_ts[i] < s->eg_ts[best]))
+		if (best < 0 || (i == target_port) || (best != target_port && s->eg_ts[i] < s->eg_ts[best]))
 			best = i;
 	}
 	p->flooded = candidates > 1;
-	if (best < 0 && target >= 0 && t->ifs[target].peer >= 0 &&
-	    t->ifs[t->ifs[target].peer].master == bridge && s->in_ts[target])
-		best = t->ifs[target].peer;	/* its egress was missed, the far end saw it */
+	/* The target saw it arrive: its port sent it, even if that egress event was missed. */
+	if (target_port >= 0 && best != target_port && t->ifs[target_port].master == bridge &&
+	    target_port != in_port && s->in_ts[target])
+		best = target_port;
 	return best;
 }
 
@@ -181,6 +181,7 @@ void path_walk(const struct topo *t, const struct nstrace_event *ev, struct pack
 	p->nhops = 0;
 	p->delivered = 0;
 	p->flooded = 0;
+	p->origin_known = 0;
 	s.in_ts = calloc(t->n ? t->n : 1, sizeof(uint64_t));
 	s.eg_ts = calloc(t->n ? t->n : 1, sizeof(uint64_t));
 	if (!s.in_ts || !s.eg_ts)
