@@ -28,10 +28,10 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 # Pure logic: no kernel I/O, unit-tested without root.
-PURE_SRCS := user/decode.c user/path.c user/output.c user/cidr.c
+PURE_SRCS := user/decode.c user/path.c user/output.c user/cidr.c user/diagnose.c
 # Kernel I/O.
 KIO_SRCS  := user/netlink.c user/netns.c user/lab.c user/labcheck.c user/probes.c \
-             user/nflink.c user/traffic.c user/collect.c user/ksyms.c user/session.c
+             user/nflink.c user/traffic.c user/collect.c user/ksyms.c user/session.c user/state.c user/faults.c
 CLI_SRCS  := user/main.c user/cmd_run.c user/cmd_lab.c
 SRCS      := $(PURE_SRCS) $(KIO_SRCS) $(CLI_SRCS)
 OBJS      := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(SRCS))

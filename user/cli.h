@@ -49,5 +49,6 @@ int cmd_up(int argc, char **argv);
 int cmd_down(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_exec(int argc, char **argv);
+int cmd_faults(int argc, char **argv);
 
 #endif

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "decode.h"
 #include "lab.h"
+#include "faults.h"
 #include "labcheck.h"
 #include "netns.h"
 
@@ -337,4 +338,18 @@ int cmd_exec(int argc, char **argv)
 	execvp(argv[optind + 2], &argv[optind + 2]);
 	err_msg("exec: cannot run '%s': %s", argv[optind + 2], strerror(errno));
 	return 127;
+}
+
+int cmd_faults(int argc, char **argv)
+{
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		printf("Usage: nstrace faults\n\nList the faults 'nstrace run --break FAULT' injects into an isolated lab.\n");
+		return EXIT_PASS;
+	}
+	if (argc > 1) {
+		err_msg("faults: unexpected argument '%s'", argv[1]);
+		return EXIT_USAGE;
+	}
+	faults_print(stdout);
+	return EXIT_PASS;
 }

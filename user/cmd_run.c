@@ -9,7 +9,11 @@
 #include "cli.h"
 #include "lab.h"
 #include "path.h"
+#include "diagnose.h"
+#include "faults.h"
+#include "netns.h"
 #include "session.h"
+#include "state.h"
 
 static const char run_usage[] =
 	"Usage: nstrace run [OPTIONS]\n"
@@ -25,6 +29,9 @@ static const char run_usage[] =
 	"      --from K       send from nsK (default 1)\n"
 	"      --to K         to nsK's address (default 2)\n"
 	"  -k, --keep         leave the lab in place ('nstrace down' removes it)\n"
+	"      --break FAULT  inject a fault first (implies --isolated; see 'nstrace faults')\n"
+	"      --fix          apply the verdict's first fix and trace again\n"
+	"      --yes          allow --fix to change the real host (not --isolated)\n"
 	LAB_OPTIONS_HELP
 	"  -h, --help         this help\n"
 	"\n"
@@ -34,22 +41,27 @@ static const char run_usage[] =
 	"EXAMPLES:\n"
 	"  sudo nstrace run\n"
 	"  sudo nstrace run --isolated --count 5\n"
+	"  sudo nstrace run --break forward-drop --fix   # see the cause, then the cure\n"
 	"  sudo nstrace run --lab demo --from 1 --to 3    # a lab made by 'nstrace up'\n";
 
 struct run_opts {
 	struct lab_config cfg;
-	int count, interval_ms, from, to, keep, lab_given;
+	int count, interval_ms, from, to, keep, lab_given, fix, yes;
+	const struct fault *fault;
 };
 
 static int parse_run(int argc, char **argv, struct run_opts *o)
 {
-	enum { OPT_FROM = 2000, OPT_TO };
+	enum { OPT_FROM = 2000, OPT_TO, OPT_BREAK, OPT_FIX, OPT_YES };
 	static const struct option opts[] = {
 		{ "count", required_argument, NULL, 'c' },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "keep", no_argument, NULL, 'k' },
 		{ "from", required_argument, NULL, OPT_FROM },
 		{ "to", required_argument, NULL, OPT_TO },
+		{ "break", required_argument, NULL, OPT_BREAK },
+		{ "fix", no_argument, NULL, OPT_FIX },
+		{ "yes", no_argument, NULL, OPT_YES },
 		{ "help", no_argument, NULL, 'h' },
 		LAB_LONG_OPTIONS,
 		{}
@@ -83,6 +95,20 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 			if (parse_int(opt == OPT_FROM ? "--from" : "--to", optarg, 1, LAB_MAX_NAMESPACES, &v))
 				return EXIT_USAGE;
 			*(opt == OPT_FROM ? &o->from : &o->to) = (int)v;
+			break;
+		case OPT_BREAK:
+			o->fault = fault_find(optarg);
+			if (!o->fault) {
+				err_msg("run: unknown fault '%s' (see 'nstrace faults')", optarg);
+				return EXIT_USAGE;
+			}
+			o->cfg.isolated = 1;
+			break;
+		case OPT_FIX:
+			o->fix = 1;
+			break;
+		case OPT_YES:
+			o->yes = 1;
 			break;
 		case 'h':
 			fputs(run_usage, stdout);
@@ -141,21 +167,39 @@ static int lab_links(const struct lab *lab, struct session_link **out)
 	return i;
 }
 
-static void report(const struct run_opts *o, const struct lab *lab, struct session *s,
-		   const struct topo *t, const struct probe_summary *sum)
+/* Namespaces whose state the diagnosis reads: the host side, then each endpoint. */
+static int lab_state_ns(const struct lab *lab, struct state_ns *nss)
 {
-	struct packet_list pl;
+	int n = 0;
+
+	nss[n++] = (struct state_ns){ lab->host_fd, lab->host_ino, "host", lab->host_ns_name };
+	for (int k = 0; k < lab->cfg.namespaces; k++)
+		if (lab->ep[k].ns_fd >= 0)
+			nss[n++] = (struct state_ns){ lab->ep[k].ns_fd, lab->ep[k].ns_ino,
+						      NULL, lab->ep[k].ns_name };
+	return n;
+}
+
+static int report(const struct run_opts *o, const struct lab *lab, struct session *s,
+		  const struct topo *t, const struct probe_summary *sum, struct verdict *v)
+{
+	int nns = 1 + lab->cfg.namespaces, have = 0;
+	struct state_ns *nss = calloc(nns, sizeof(*nss));
+	struct ns_state *ns = calloc(nns, sizeof(*ns));
+	struct link_state *links = calloc(t->n, sizeof(*links));
+	char (*labels)[16] = calloc(nns, sizeof(*labels));
+	struct packet_list pl = {};
 	char a[16];
 	uint64_t lost = probes_lost(&s->probes);
 
+	if (!nss || !ns || !links || !labels || path_group(s->col.events, s->col.count, &pl)) {
+		err_msg("run: out of memory analysing %d events", s->col.count);
+		goto out;
+	}
 	printf("probes: %d ICMP echo request(s) ns%d (%s) → ", sum->sent, o->from,
 	       ip_str(lab->ep[o->from - 1].addr.s_addr, a, sizeof(a)));
 	printf("ns%d (%s), id 0x%04x\n", o->to, ip_str(lab->ep[o->to - 1].addr.s_addr, a, sizeof(a)),
 	       sum->id);
-	if (path_group(s->col.events, s->col.count, &pl)) {
-		err_msg("out of memory grouping %d events", s->col.count);
-		return;
-	}
 	path_walk_all(t, s->col.events, &pl);
 	print_packets(stdout, t, s->col.events, &pl, &s->namer);
 	printf("\n");
@@ -166,21 +210,110 @@ static void report(const struct run_opts *o, const struct lab *lab, struct sessi
 		printf(", %llu LOST (ring buffer full): the paths above may miss hops",
 		       (unsigned long long)(lost + s->col.oom));
 	printf("\n");
+
+	nns = lab_state_ns(lab, nss);
+	for (int i = 1; i < nns; i++) {
+		snprintf(labels[i], sizeof(labels[i]), "ns%d", i);
+		nss[i].label = labels[i];
+	}
+	if (state_read(nss, nns, t, ns, links)) {
+		err_msg("run: cannot read the lab's state for the diagnosis");
+		goto out;
+	}
+	{
+		struct evidence e = {
+			.topo = t, .links = links, .ns = ns, .nns = nns,
+			.ev = s->col.events, .nev = s->col.count, .pl = &pl, .nm = &s->namer,
+			.flow = { .src = 2 * o->from, .dst = lab->ep[o->to - 1].addr, .sent = sum->sent,
+				  .received = sum->received, .send_errno = sum->send_errno, .icmp_id = sum->id },
+		};
+
+		have = diagnose(&e, v);
+		if (have)
+			print_verdict(stdout, v);
+	}
+out:
 	packet_list_free(&pl);
+	free(nss);
+	free(ns);
+	free(links);
+	free(labels);
+	return have;
+}
+
+/* One trace: observers up, probes, observers down, report. Exit code of the trace. */
+static int trace_lab(const struct run_opts *o, struct lab *lab, struct verdict *v, int *have_verdict)
+{
+	struct session s;
+	struct session_link *links = NULL;
+	struct session_nf *nf = NULL;
+	struct topo topo = {};
+	struct probe_summary sum = {};
+	char msg[512];
+	int nlinks, err, ret = EXIT_ENV;
+
+	memset(&s, 0, sizeof(s));
+	*have_verdict = 0;
+	if (lab_topology(lab, &topo))
+		goto cleanup;
+	print_topology(stdout, &topo);
+	nlinks = lab_links(lab, &links);
+	nf = calloc(1 + lab->cfg.namespaces, sizeof(*nf));
+	if (nlinks < 0 || !nf)
+		goto cleanup;
+	nf[0] = (struct session_nf){ lab->host_fd, SESSION_NF_BRIDGE_HOOKS };
+	for (int k = 0; k < lab->cfg.namespaces; k++)
+		nf[k + 1] = (struct session_nf){ lab->ep[k].ns_fd, SESSION_NF_ENDPOINT_HOOKS };
+	err = session_start(&s, links, nlinks, nf, 1 + lab->cfg.namespaces, msg, sizeof(msg));
+	if (err) {
+		err_msg("run: %s", msg);
+		goto cleanup;
+	}
+	printf("observers: %s ingress+egress on %d links, tp_btf/kfree_skb, netfilter hooks in %d namespaces\n",
+	       s.probes.ntc && s.probes.tc[0].mode == PROBE_CLSACT ? "clsact" : "tcx", nlinks, s.nf_hooks);
+
+	err = session_probe(&s, lab->ep[o->from - 1].ns_fd, lab->ep[o->from - 1].ifindex,
+			    lab->ep[o->to - 1].addr, o->count, o->interval_ms, &sum);
+	session_stop(&s);
+	if (err) {
+		err_msg("run: cannot send probes from ns%d: %s", o->from, strerror(-err));
+		goto cleanup;
+	}
+	session_filter_icmp_id(&s, sum.id);
+	*have_verdict = report(o, lab, &s, &topo, &sum, v);
+	ret = stop_requested ? EXIT_FAIL : sum.received == sum.sent ? EXIT_PASS : EXIT_FAIL;
+cleanup:
+	session_free(&s);
+	free(links);
+	free(nf);
+	free(topo.ifs);
+	return ret;
+}
+
+/* A command that undoes a fix, where one is known. */
+static void print_revert(const struct verdict *v)
+{
+	const char *fix = v->fix[0];
+	const char *eq = strrchr(fix, '=');
+
+	if (strstr(fix, "sysctl -w") && eq)
+		printf("revert: %.*s=%s\n", (int)(eq - fix), fix, *(eq + 1) == '0' ? "1" : "0");
+	else if (strstr(fix, "iptables -I "))
+		printf("revert: %.*s-D %s\n", (int)(strstr(fix, "-I ") - fix), fix, strstr(fix, "-I ") + 3);
+	else if (strstr(fix, " up") && strstr(fix, "ip link set"))
+		printf("revert: %.*s down\n", (int)(strlen(fix) - 3), fix);
+	else
+		printf("revert: no single command: it restored the configuration the lab was built with\n");
 }
 
 int cmd_run(int argc, char **argv)
 {
 	struct run_opts o;
 	struct lab lab = { .host_fd = -1 };
-	struct session s;
-	struct session_link *links = NULL;
-	struct topo topo = {};
-	struct probe_summary sum = {};
+	struct verdict v;
 	char msg[512];
-	int err, nlinks, built = 0, ret;
+	int err, built = 0, ret, have_verdict = 0;
 
-	memset(&s, 0, sizeof(s));
 	ret = parse_run(argc, argv, &o);
 	if (ret)
 		return ret < 0 ? EXIT_PASS : ret;
@@ -210,8 +343,18 @@ int cmd_run(int argc, char **argv)
 			lab_release(&lab);
 			return EXIT_USAGE;
 		}
+		if ((o.fault || o.fix) && !lab.host_ns_name[0] && !o.yes) {
+			err_msg("run: lab '%s' uses the real host's namespace: --break never touches it, and --fix needs --yes",
+				lab.cfg.name);
+			lab_release(&lab);
+			return EXIT_USAGE;
+		}
 		printf("lab %s: using the existing lab\n", lab.cfg.name);
 	} else {
+		if (o.fix && !o.cfg.isolated && !o.yes) {
+			err_msg("run: --fix would change the real host: add --yes, or use --isolated");
+			return EXIT_USAGE;
+		}
 		err = lab_build(&lab, &o.cfg, msg, sizeof(msg));
 		if (err) {
 			err_msg("run: %s", msg);
@@ -221,39 +364,36 @@ int cmd_run(int argc, char **argv)
 		printf("lab %s: built, bridge side in %s\n", lab.cfg.name,
 		       lab.host_ns_name[0] ? lab.host_ns_name : "the root namespace");
 	}
-	ret = EXIT_ENV;
-	if (lab_topology(&lab, &topo))
-		goto cleanup;
-	print_topology(stdout, &topo);
-
-	nlinks = lab_links(&lab, &links);
-	if (nlinks < 0)
-		goto cleanup;
-	err = session_start(&s, links, nlinks, msg, sizeof(msg));
-	if (err) {
-		err_msg("run: %s", msg);
-		goto cleanup;
+	if (o.fault && lab.host_ns_name[0]) {
+		err = o.fault->apply(&lab, o.from, o.to, msg, sizeof(msg));
+		if (err) {
+			err_msg("run: cannot inject fault '%s': %s", o.fault->name, msg);
+			ret = EXIT_ENV;
+			goto cleanup;
+		}
+		printf("fault injected: %s: %s\n", o.fault->name, o.fault->summary);
 	}
-	printf("observers: %s ingress+egress on %d links, tp_btf/kfree_skb\n",
-	       s.probes.ntc && s.probes.tc[0].mode == PROBE_CLSACT ? "clsact" : "tcx", nlinks);
-
-	err = session_probe(&s, lab.ep[o.from - 1].ns_fd, lab.ep[o.from - 1].ifindex,
-			    lab.ep[o.to - 1].addr, o.count, o.interval_ms, &sum);
-	session_stop(&s);
-	if (err) {
-		err_msg("run: cannot send probes from ns%d: %s", o.from, strerror(-err));
-		goto cleanup;
+	ret = trace_lab(&o, &lab, &v, &have_verdict);
+	if (o.fix && !stop_requested && ret == EXIT_FAIL && have_verdict) {
+		if (!v.nfix) {
+			printf("\n--fix: the verdict has no fix to apply\n");
+		} else {
+			printf("\n--fix: applying: %s\n", v.fix[0]);
+			err = netns_run(-1, NULL, v.fix[0], 0);
+			if (err) {
+				err_msg("run: the fix exited %d", err);
+			} else {
+				if (!lab.host_ns_name[0])
+					print_revert(&v);
+				printf("\n== after the fix ==\n");
+				ret = trace_lab(&o, &lab, &v, &have_verdict);
+			}
+		}
 	}
-	session_filter_icmp_id(&s, sum.id);
-	report(&o, &lab, &s, &topo, &sum);
-	ret = stop_requested ? EXIT_FAIL : sum.received == sum.sent ? EXIT_PASS : EXIT_FAIL;
 	if (stop_requested)
 		fprintf(stderr, "nstrace: run: interrupted, removing the lab\n");
 
 cleanup:
-	session_free(&s);
-	free(links);
-	free(topo.ifs);
 	if (built && !o.keep) {
 		err = lab_teardown(&lab);
 		if (err)

@@ -25,6 +25,7 @@ static const char usage[] =
 	"  down      remove a lab (--lab NAME) or every lab (--all)\n"
 	"  status    list labs and what changed in them since 'up'\n"
 	"  exec      run a command inside a lab namespace\n"
+	"  faults    list the faults 'run --break' can inject\n"
 	"\n"
 	"Options:\n"
 	"  -v, --verbose      libbpf and netlink details on stderr\n"
@@ -149,6 +150,7 @@ static const struct {
 	{ "down", cmd_down },
 	{ "status", cmd_status },
 	{ "exec", cmd_exec },
+	{ "faults", cmd_faults },
 };
 
 int main(int argc, char **argv)

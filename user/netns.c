@@ -10,6 +10,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include "netns.h"
 
 static int origin_fd = -1;
@@ -112,4 +113,31 @@ int netns_open(const char *name_or_path)
 		snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, name_or_path);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	return fd < 0 ? -errno : fd;
+}
+
+int netns_run(int fd, char *const argv[], const char *cmd, int quiet)
+{
+	char *const shell[] = { "sh", "-c", (char *)cmd, NULL };
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		if (fd >= 0 && netns_enter(fd))
+			_exit(126);
+		if (quiet) {
+			int null = open("/dev/null", O_WRONLY);
+
+			dup2(null, 1);
+			dup2(null, 2);
+		}
+		execvp(argv ? argv[0] : "sh", argv ? argv : shell);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return -errno;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }

@@ -26,4 +26,7 @@ int netns_return(void);
 /* Inode number identifying the namespace behind fd, 0 on error. */
 uint32_t netns_inode(int fd);
 
+/* Runs argv (or "sh -c cmd" when argv is NULL) inside fd's namespace (-1: ours); exit status or -errno. */
+int netns_run(int fd, char *const argv[], const char *cmd, int quiet);
+
 #endif

@@ -10,6 +10,7 @@ struct probe_summary {
 	int sent, received;
 	uint64_t rtt_min_ns, rtt_avg_ns, rtt_max_ns;
 	uint16_t id;		/* host order; 0 in passive mode */
+	int send_errno;		/* first sendto() error */
 };
 
 void print_topology(FILE *f, const struct topo *t);

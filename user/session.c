@@ -24,8 +24,8 @@ static const char *namer_symbol(const void *ctx, uint64_t addr, char *buf, int s
 	return kernel_symbol(ctx, addr, buf, size);
 }
 
-int session_start(struct session *s, const struct session_link *links, int nlinks, char *msg,
-		  int msglen)
+int session_start(struct session *s, const struct session_link *links, int nlinks,
+		  const struct session_nf *nf, int nnf, char *msg, int msglen)
 {
 	int err;
 
@@ -39,7 +39,13 @@ int session_start(struct session *s, const struct session_link *links, int nlink
 	s->namer.reason = namer_reason;
 	s->namer.symbol = namer_symbol;
 	s->namer.ctx = &s->names;
-	err = probes_load(&s->probes, 0, msg, msglen);
+	err = probes_load(&s->probes, nnf > 0, msg, msglen);
+	if (err && nnf > 0) {
+		/* Netfilter links need 6.4+: trace without them rather than not at all. */
+		fprintf(stderr, "nstrace: netfilter observers unavailable: %s (tracing without them)\n", msg);
+		nnf = 0;
+		err = probes_load(&s->probes, 0, msg, msglen);
+	}
 	if (err)
 		return err;
 	for (int i = 0; i < nlinks && !err; i++)
@@ -52,6 +58,12 @@ int session_start(struct session *s, const struct session_link *links, int nlink
 		err = probes_attach_tc(&s->probes, links[i].netns_fd, links[i].ifindex, msg, msglen);
 	if (!err)
 		err = probes_attach_drops(&s->probes, msg, msglen);
+	for (int i = 0; i < nnf && !err; i++) {
+		for (int h = 0; h < 5 && !err; h++)
+			if (nf[i].hooks & (1 << h))
+				err = probes_attach_nf_hook(&s->probes, nf[i].netns_fd, h, msg, msglen);
+		s->nf_hooks += !err;
+	}
 	if (!err) {
 		err = collector_open(&s->col, probes_events_fd(&s->probes));
 		if (err)
@@ -86,7 +98,7 @@ int session_probe(struct session *s, int src_netns_fd, int src_ifindex, struct i
 		neigh_flush(src_netns_fd, src_ifindex, dst);
 	for (int seq = 1; seq <= count && !stop_requested; seq++) {
 		err = prober_send(&pr, seq);
-		if (err && err != -EHOSTUNREACH && err != -ENETUNREACH)
+		if (err && err != -EHOSTUNREACH && err != -ENETUNREACH && err != -EADDRNOTAVAIL)
 			break;
 		err = 0;
 		prober_recv(&pr, seq < count ? interval_ms : 0, 0);
@@ -102,6 +114,7 @@ int session_probe(struct session *s, int src_netns_fd, int src_ifindex, struct i
 
 	sum->sent = pr.sent;
 	sum->received = pr.received;
+	sum->send_errno = pr.send_errno;
 	for (int seq = 1; seq <= pr.sent; seq++) {
 		uint64_t r = pr.rtt_ns[seq];
 

@@ -19,17 +19,29 @@ struct session_link {
 	int ifindex;
 };
 
+/* Netfilter hooks to observe in one namespace: bit n = NF_INET hook n. */
+struct session_nf {
+	int netns_fd;
+	unsigned int hooks;
+};
+#define SESSION_NF_BRIDGE_HOOKS ((1u << 0) | (1u << 2) | (1u << 4))	/* PRE, FORWARD, POST */
+#define SESSION_NF_ENDPOINT_HOOKS ((1u << 1) | (1u << 3))		/* INPUT, OUTPUT */
+
 struct session {
 	struct probes probes;
 	struct collector col;
 	struct kernel_names names;
 	struct namer namer;
 	int ntc_links;
+	int nf_hooks;	/* namespaces with netfilter observers */
 };
 
-/* Loads names and programs, watches the namespaces, attaches to every link. */
-int session_start(struct session *s, const struct session_link *links, int nlinks, char *msg,
-		  int msglen);
+/*
+ * Loads names and programs, watches the namespaces, attaches to every link
+ * and to the netfilter hooks asked for.
+ */
+int session_start(struct session *s, const struct session_link *links, int nlinks,
+		  const struct session_nf *nf, int nnf, char *msg, int msglen);
 /*
  * Sends count probes from src_netns_fd to dst every interval_ms, draining
  * events meanwhile, then waits for late replies. Stops early on a signal.

@@ -76,9 +76,13 @@ int prober_send(struct prober *p, int seq)
 	memcpy(pkt.payload, PAYLOAD, sizeof(PAYLOAD));
 	pkt.h.checksum = checksum(&pkt, sizeof(pkt));
 	p->sent_ns[seq] = monotonic_ns();
-	if (sendto(p->sock, &pkt, sizeof(pkt), 0, (struct sockaddr *)&to, sizeof(to)) < 0)
-		return -errno;
+	/* A probe that could not leave still counts as sent and unanswered. */
 	p->sent++;
+	if (sendto(p->sock, &pkt, sizeof(pkt), 0, (struct sockaddr *)&to, sizeof(to)) < 0) {
+		if (!p->send_errno)
+			p->send_errno = errno;
+		return -errno;
+	}
 	return 0;
 }
 

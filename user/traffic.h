@@ -13,6 +13,7 @@ struct prober {
 	uint16_t id;		/* host order */
 	struct in_addr dst;
 	int sent, received;
+	int send_errno;		/* first sendto() error */
 	uint64_t sent_ns[PROBE_MAX_COUNT + 1];	/* by seq, CLOCK_MONOTONIC */
 	uint64_t rtt_ns[PROBE_MAX_COUNT + 1];	/* 0: no reply */
 };

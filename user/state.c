@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "netlink.h"
+#include "netns.h"
+#include "state.h"
+
+/* /proc/sys/net resolves to the namespace of whoever opens it: call after setns. */
+static int read_sysctl(const char *path)
+{
+	char buf[32];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return atoi(buf);
+}
+
+static void read_links(struct nl *nl, uint32_t ino, const struct topo *t, struct link_state *links)
+{
+	struct nl_link *l = NULL;
+	struct nl_addr *a = NULL;
+	int nl_count = nl_link_dump(nl, &l), na = nl_addr_dump(nl, &a);
+
+	for (int i = 0; i < t->n; i++) {
+		struct link_state *s = &links[i];
+
+		if (t->ifs[i].netns_ino != ino)
+			continue;
+		for (int j = 0; j < nl_count; j++) {
+			if (l[j].ifindex != t->ifs[i].ifindex)
+				continue;
+			s->exists = 1;
+			s->flags = l[j].flags;
+			s->master_ifindex = l[j].master;
+			s->port_state = l[j].port_state;
+			s->port_isolated = l[j].port_isolated;
+			s->br_nf_call_iptables = l[j].br_nf_call_iptables;
+			s->br_nf_call_arptables = l[j].br_nf_call_arptables;
+		}
+		for (int j = 0; j < na && s->naddrs < DIAG_MAX_ADDRS; j++) {
+			if (a[j].ifindex != t->ifs[i].ifindex)
+				continue;
+			s->addrs[s->naddrs] = a[j].addr;
+			s->prefixlens[s->naddrs++] = a[j].prefixlen;
+		}
+	}
+	if (nl_count > 0)
+		free(l);
+	if (na > 0)
+		free(a);
+}
+
+int state_read(const struct state_ns *nss, int nns, const struct topo *t,
+	       struct ns_state *ns, struct link_state *links)
+{
+	for (int i = 0; i < t->n; i++) {
+		memset(&links[i], 0, sizeof(links[i]));
+		links[i].port_state = links[i].port_isolated = -1;
+		links[i].br_nf_call_iptables = links[i].br_nf_call_arptables = -1;
+	}
+	for (int i = 0; i < nns; i++) {
+		struct ns_state *s = &ns[i];
+		struct nl nl;
+		int err = netns_enter(nss[i].fd);
+
+		memset(s, 0, sizeof(*s));
+		s->ino = nss[i].ino;
+		snprintf(s->label, sizeof(s->label), "%s", nss[i].label);
+		if (nss[i].name && nss[i].name[0])
+			snprintf(s->exec_prefix, sizeof(s->exec_prefix), "ip netns exec %s ", nss[i].name);
+		if (err)
+			return err;
+		s->bridge_nf_call_iptables = read_sysctl("/proc/sys/net/bridge/bridge-nf-call-iptables");
+		s->bridge_nf_call_arptables = read_sysctl("/proc/sys/net/bridge/bridge-nf-call-arptables");
+		s->bridge_nf_call_ip6tables = read_sysctl("/proc/sys/net/bridge/bridge-nf-call-ip6tables");
+		s->icmp_echo_ignore_all = read_sysctl("/proc/sys/net/ipv4/icmp_echo_ignore_all");
+		s->ip_forward = read_sysctl("/proc/sys/net/ipv4/ip_forward");
+		err = nl_open(&nl);
+		if (!err) {
+			read_links(&nl, s->ino, t, links);
+			nl_close(&nl);
+		}
+		netns_return();
+		if (err)
+			return err;
+	}
+	return 0;
+}
