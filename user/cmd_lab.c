@@ -64,17 +64,6 @@ static int help_or_usage(int opt, const char *usage)
 	return EXIT_USAGE;
 }
 
-static int find_lab(const char *name)
-{
-	char names[MAX_LABS][LAB_NAME_MAX + 1];
-	int n = lab_list(names, MAX_LABS);
-
-	for (int i = 0; i < n; i++)
-		if (!strcmp(names[i], name))
-			return 1;
-	return 0;
-}
-
 static void print_lab(const struct lab *lab)
 {
 	char a[16], m[18], sub[32];
@@ -123,7 +112,7 @@ int cmd_up(int argc, char **argv)
 	ret = require_root("up");
 	if (ret)
 		return ret;
-	if (find_lab(cfg.name)) {
+	if (lab_exists(cfg.name)) {
 		err_msg("up: lab '%s' already exists (use --lab NAME, or 'nstrace down --lab %s')",
 			cfg.name, cfg.name);
 		return EXIT_USAGE;
@@ -175,7 +164,7 @@ int cmd_down(int argc, char **argv)
 		return ret;
 	n = lab_list(names, MAX_LABS);
 	if (!all) {
-		if (!find_lab(name)) {
+		if (!lab_exists(name)) {
 			err_msg("down: no lab named '%s' (see 'nstrace status')", name);
 			return EXIT_USAGE;
 		}
@@ -222,7 +211,7 @@ int cmd_status(int argc, char **argv)
 	if (ret)
 		return ret;
 	n = lab_list(names, MAX_LABS);
-	if (only && !find_lab(only)) {
+	if (only && !lab_exists(only)) {
 		err_msg("status: no lab named '%s'", only);
 		return EXIT_USAGE;
 	}
@@ -317,7 +306,7 @@ int cmd_exec(int argc, char **argv)
 	ret = require_root("exec");
 	if (ret)
 		return ret;
-	if (!find_lab(name) || lab_load(&lab, name, msg, sizeof(msg))) {
+	if (!lab_exists(name) || lab_load(&lab, name, msg, sizeof(msg))) {
 		err_msg("exec: no lab named '%s' (see 'nstrace status')", name);
 		return EXIT_USAGE;
 	}

@@ -135,17 +135,6 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 	return 0;
 }
 
-static int lab_exists(const char *name)
-{
-	char names[64][LAB_NAME_MAX + 1];
-	int n = lab_list(names, 64);
-
-	for (int i = 0; i < n; i++)
-		if (!strcmp(names[i], name))
-			return 1;
-	return 0;
-}
-
 /* Every veth end and the bridge: what the observers attach to. */
 static int lab_links(const struct lab *lab, struct session_link **out)
 {

@@ -186,9 +186,10 @@ static int rule_drop(const struct evidence *e, const struct packet *p, const cha
 		return 1;
 	}
 	if (strcmp(reason, "NETFILTER_DROP")) {
+		/* The link state may explain it (no carrier: QDISC_DROP); the caller decides. */
 		set_cause(v, "kernel-drop", 0, "the kernel dropped the %s with reason %s at %s; no rule here explains that reason",
 			  what, reason, func);
-		return 1;
+		return -1;
 	}
 
 	if (bridge_idx >= 0 && ns && p->key.proto == NSTRACE_PROTO_ICMP) {
@@ -460,8 +461,20 @@ static int rule_no_reply(const struct evidence *e, const struct packet *req, str
 static int examine(const struct evidence *e, const struct packet *p, const char *what, int from, int to,
 		   struct verdict *v)
 {
-	if (rule_drop(e, p, what, v))
+	struct verdict generic;
+	int r = rule_drop(e, p, what, v);
+
+	if (r > 0)
 		return 1;
+	if (r < 0) {
+		/* A drop no rule names: a broken link on the way is the cause, the drop its symptom. */
+		generic = *v;
+		v->id[0] = '\0';
+		if (rule_links(e, NULL, what, from, to, v))
+			return 1;
+		*v = generic;
+		return 1;
+	}
 	/* Never on a link (e.g. waiting for ARP): the links say nothing about it. */
 	return p->nhops > 0 && rule_links(e, p, what, from, to, v);
 }
@@ -504,7 +517,7 @@ int diagnose(const struct evidence *e, struct verdict *v)
 		return 1;
 	if ((p = find_packet(e, NSTRACE_PROTO_ICMP, NSTRACE_ICMP_ECHO, src, dst, 0)) &&
 	    !find_packet(e, NSTRACE_PROTO_ICMP, NSTRACE_ICMP_ECHOREPLY, dst, src, -1) &&
-	    (rule_drop(e, p, "echo request", v) || rule_no_reply(e, p, v)))
+	    (rule_drop(e, p, "echo request", v) > 0 || rule_no_reply(e, p, v)))
 		return 1;
 
 	/* No echo request reached a link: the source never resolved the target's MAC. */

@@ -572,10 +572,17 @@ int lab_teardown(struct lab *lab)
 	return lab_remove_marked(name);
 }
 
-/* Calls fn for each namespace under /run/netns that carries a mark. */
-static int for_each_marked_ns(int (*fn)(const char *ns, const char *lab, const char *role, void *arg),
+/*
+ * Calls fn for each namespace under /run/netns that carries a mark; with
+ * only_lab, only names "LAB-..." are opened (a lab names its namespaces so),
+ * which keeps 'down --lab' from reading every namespace on the machine.
+ */
+static int for_each_marked_ns(const char *only_lab,
+			      int (*fn)(const char *ns, const char *lab, const char *role, void *arg),
 			      void *arg)
 {
+	size_t plen = only_lab ? strlen(only_lab) : 0;
+
 	DIR *d = opendir(NETNS_RUN_DIR);
 	struct dirent *de;
 	int count = 0;
@@ -588,6 +595,8 @@ static int for_each_marked_ns(int (*fn)(const char *ns, const char *lab, const c
 		int fd;
 
 		if (de->d_name[0] == '.')
+			continue;
+		if (only_lab && (strncmp(de->d_name, only_lab, plen) || de->d_name[plen] != '-'))
 			continue;
 		fd = netns_open(de->d_name);
 		if (fd < 0)
@@ -666,7 +675,7 @@ int lab_remove_marked(const char *name)
 
 	/* Links first: deleting a veth in a namespace that dies later is asynchronous. */
 	err = remove_root_links(name);
-	for_each_marked_ns(remove_ns_cb, &ctx);
+	for_each_marked_ns(name, remove_ns_cb, &ctx);
 	return err ? err : ctx.err;
 }
 
@@ -699,7 +708,7 @@ int lab_list(char names[][LAB_NAME_MAX + 1], int max)
 	struct nl nl;
 	int n;
 
-	for_each_marked_ns(list_ns_cb, &ctx);
+	for_each_marked_ns(NULL, list_ns_cb, &ctx);
 	if (netns_return() || nl_open(&nl))
 		return ctx.count;
 	n = nl_link_dump(&nl, &links);
@@ -758,4 +767,40 @@ int lab_topology(const struct lab *lab, struct topo *t)
 		memcpy(port->mac, ep->port_mac, 6);
 	}
 	return 0;
+}
+
+struct exists_ctx {
+	const char *lab;
+	int found;
+};
+
+static int exists_ns_cb(const char *ns, const char *lab, const char *role, void *arg)
+{
+	struct exists_ctx *ctx = arg;
+
+	(void)ns;
+	(void)role;
+	ctx->found = !strcmp(lab, ctx->lab);
+	return ctx->found;	/* found: stop */
+}
+
+int lab_exists(const char *name)
+{
+	struct exists_ctx ctx = { name, 0 };
+	struct nl_link *links;
+	struct nl nl;
+	int n;
+
+	for_each_marked_ns(name, exists_ns_cb, &ctx);
+	if (ctx.found)
+		return 1;
+	if (netns_return() || nl_open(&nl))
+		return 0;
+	n = nl_link_dump(&nl, &links);
+	for (int i = 0; i < n && !ctx.found; i++)
+		ctx.found = is_mark_of(links[i].alias, name, "");
+	if (n > 0)
+		free(links);
+	nl_close(&nl);
+	return ctx.found;
 }

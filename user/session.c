@@ -98,7 +98,9 @@ int session_probe(struct session *s, int src_netns_fd, int src_ifindex, struct i
 		neigh_flush(src_netns_fd, src_ifindex, dst);
 	for (int seq = 1; seq <= count && !stop_requested; seq++) {
 		err = prober_send(&pr, seq);
-		if (err && err != -EHOSTUNREACH && err != -ENETUNREACH && err != -EADDRNOTAVAIL)
+		/* Refusals by the stack are findings, not failures: the diagnosis explains them. */
+		if (err && err != -EHOSTUNREACH && err != -ENETUNREACH && err != -EADDRNOTAVAIL &&
+		    err != -EPERM && err != -EACCES)
 			break;
 		err = 0;
 		prober_recv(&pr, seq < count ? interval_ms : 0, 0);
