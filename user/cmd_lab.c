@@ -162,19 +162,20 @@ int cmd_down(int argc, char **argv)
 	ret = require_root("down");
 	if (ret)
 		return ret;
-	n = lab_list(names, MAX_LABS);
-	if (!all) {
-		if (!lab_exists(name)) {
-			err_msg("down: no lab named '%s' (see 'nstrace status')", name);
-			return EXIT_USAGE;
-		}
+	if (all) {
+		n = lab_list(names, MAX_LABS);
+	} else {
 		snprintf(names[0], sizeof(names[0]), "%s", name);
 		n = 1;
 	}
 	for (int i = 0; i < n; i++) {
 		int err = lab_remove_marked(names[i]);
 
-		if (err) {
+		if (!err && !all) {
+			err_msg("down: no lab named '%s' (see 'nstrace status')", name);
+			return EXIT_USAGE;
+		}
+		if (err < 0) {
 			err_msg("down: removing lab '%s': %s", names[i], strerror(-err));
 			ret = EXIT_ENV;
 		} else {

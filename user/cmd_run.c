@@ -385,7 +385,7 @@ int cmd_run(int argc, char **argv)
 cleanup:
 	if (built && !o.keep) {
 		err = lab_teardown(&lab);
-		if (err)
+		if (err < 0)
 			err_msg("run: removing lab '%s' left something behind: %s (try 'nstrace down --lab %s')",
 				o.cfg.name, strerror(-err), o.cfg.name);
 	} else {

@@ -619,6 +619,7 @@ static int for_each_marked_ns(const char *only_lab,
 struct remove_ctx {
 	const char *lab;
 	int err;
+	int removed;
 };
 
 static int remove_ns_cb(const char *ns, const char *lab, const char *role, void *arg)
@@ -632,11 +633,12 @@ static int remove_ns_cb(const char *ns, const char *lab, const char *role, void 
 	err = netns_delete(ns);
 	if (err && !ctx->err)
 		ctx->err = err;
+	ctx->removed += !err;
 	return 0;
 }
 
-/* Root-namespace links marked for lab, ports before the bridge. */
-static int remove_root_links(const char *lab)
+/* Root-namespace links marked for lab, ports before the bridge; counts them in *removed. */
+static int remove_root_links(const char *lab, int *removed)
 {
 	struct nl_link *links;
 	struct nl nl;
@@ -661,6 +663,7 @@ static int remove_root_links(const char *lab)
 
 			if (e && e != -ENODEV && !err)
 				err = e;
+			*removed += !e;
 		}
 	}
 	free(links);
@@ -670,13 +673,15 @@ static int remove_root_links(const char *lab)
 
 int lab_remove_marked(const char *name)
 {
-	struct remove_ctx ctx = { name, 0 };
+	struct remove_ctx ctx = { name, 0, 0 };
 	int err;
 
 	/* Links first: deleting a veth in a namespace that dies later is asynchronous. */
-	err = remove_root_links(name);
+	err = remove_root_links(name, &ctx.removed);
 	for_each_marked_ns(name, remove_ns_cb, &ctx);
-	return err ? err : ctx.err;
+	if (err || ctx.err)
+		return err ? err : ctx.err;
+	return ctx.removed;
 }
 
 struct list_ctx {

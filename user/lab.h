@@ -80,7 +80,7 @@ void lab_release(struct lab *lab);
 int lab_list(char names[][LAB_NAME_MAX + 1], int max);
 /* A lab of that name exists (some object carries its mark). */
 int lab_exists(const char *name);
-/* Removes every object marked for lab name, even a half-built one. */
+/* Removes every object marked for lab name, even a half-built one: how many, or -errno. */
 int lab_remove_marked(const char *name);
 
 struct topo;

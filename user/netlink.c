@@ -496,22 +496,28 @@ int nl_link_dump(struct nl *nl, struct nl_link **out)
 	return n;
 }
 
+static int get_cb(const struct nlmsghdr *nlh, void *data)
+{
+	if (nlh->nlmsg_type == RTM_NEWLINK)
+		parse_link(nlh, data);
+	return MNL_CB_OK;
+}
+
+/* One RTM_GETLINK by name or index: a dump per look-up would cost O(links). */
 static int get_one(struct nl *nl, const char *name, int ifindex, struct nl_link *out)
 {
-	struct nl_link *links;
-	int n = nl_link_dump(nl, &links);
+	char buf[256];
+	struct nlmsghdr *nlh = put_header(buf, RTM_GETLINK, 0);
+	int err;
 
-	if (n < 0)
-		return n;
-	for (int i = 0; i < n; i++) {
-		if ((name && !strcmp(links[i].name, name)) || (!name && links[i].ifindex == ifindex)) {
-			*out = links[i];
-			free(links);
-			return 0;
-		}
-	}
-	free(links);
-	return -ENODEV;
+	put_ifinfo(nlh, ifindex);
+	if (name && !mnl_attr_put_strz_check(nlh, sizeof(buf), IFLA_IFNAME, name))
+		return -EMSGSIZE;
+	memset(out, 0, sizeof(*out));
+	err = nl_exchange(nl, nlh, get_cb, out);
+	if (!err && !out->ifindex)
+		err = -ENODEV;
+	return err;
 }
 
 int nl_link_get(struct nl *nl, const char *name, struct nl_link *out)
