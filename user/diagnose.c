@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include "cidr.h"
 #include "diagnose.h"
 
 #define FLAG_UP 0x1
@@ -158,7 +159,8 @@ static int rule_drop(const struct evidence *e, const struct packet *p, const cha
 	if (d) {
 		drop_reason_str(e->nm, d->drop_reason, reason, sizeof(reason));
 		drop_location_func(e->nm, d->location, func, sizeof(func));
-		add_line(v, "event: kfree_skb reason %s at %s (dev %s, %s)", reason, func,
+		add_line(v, "event: kfree_skb %s%s at %s (dev %s, %s)",
+			 strncmp(reason, "reason ", 7) ? "reason " : "", reason, func,
 			 topo_find(e->topo, d->netns_ino, d->ifindex) >= 0 ?
 			 e->topo->ifs[topo_find(e->topo, d->netns_ino, d->ifindex)].name : "?",
 			 label_of(e, d->netns_ino));
@@ -177,17 +179,19 @@ static int rule_drop(const struct evidence *e, const struct packet *p, const cha
 	}
 
 	if (!strcmp(reason, "TC_INGRESS") || !strcmp(reason, "TC_EGRESS")) {
+		int at = topo_find(e->topo, d->netns_ino, d->ifindex);
+		const char *dev = at >= 0 ? e->topo->ifs[at].name : "DEV";
+
 		set_cause(v, "tc-program-drop", 1, "a tc program (not nstrace's) on %s dropped the %s (%s)",
-			  d && topo_find(e->topo, d->netns_ino, d->ifindex) >= 0 ?
-			  e->topo->ifs[topo_find(e->topo, d->netns_ino, d->ifindex)].name : "a link",
-			  what, reason);
-		add_fix(v, "lists the tc programs and filters on that link; remove the one that drops", "%stc filter show dev %s ingress; %sbpftool net show",
-			pre, d ? e->topo->ifs[topo_find(e->topo, d->netns_ino, d->ifindex)].name : "DEV", pre);
+			  at >= 0 ? dev : "a link", what, reason);
+		add_fix(v, "lists the tc programs and filters on that link; remove the one that drops",
+			"%stc filter show dev %s %s; %sbpftool net show", pre, dev,
+			!strcmp(reason, "TC_INGRESS") ? "ingress" : "egress", pre);
 		return 1;
 	}
 	if (strcmp(reason, "NETFILTER_DROP")) {
 		/* The link state may explain it (no carrier: QDISC_DROP); the caller decides. */
-		set_cause(v, "kernel-drop", 0, "the kernel dropped the %s with reason %s at %s; no rule here explains that reason",
+		set_cause(v, "kernel-drop", 0, "the kernel dropped the %s (%s) at %s; no rule here explains that reason",
 			  what, reason, func);
 		return -1;
 	}
@@ -245,10 +249,21 @@ static int rule_drop(const struct evidence *e, const struct packet *p, const cha
 	/* A drop by netfilter in a namespace that holds no bridge: an endpoint's own firewall. */
 	set_cause(v, "endpoint-firewall-drop", 1, "the firewall of namespace %s dropped the %s in its %s hook",
 		  ns ? ns->label : "?", what, hook_name ? hook_name : (p->key.saddr == e->flow.dst.s_addr ? "OUTPUT" : "INPUT"));
-	add_fix(v, "accepts ICMP before the other rules in that chain", "%siptables -I %s -p icmp -j ACCEPT", pre,
-		hook_name && !strcmp(hook_name, "OUTPUT") ? "OUTPUT" : "INPUT");
-	add_fix(v, "shows the rules with counters: the one whose counter grows is the one to remove",
-		"%siptables -L %s -v -n --line-numbers", pre, hook_name && !strcmp(hook_name, "OUTPUT") ? "OUTPUT" : "INPUT");
+	if (p->key.proto == NSTRACE_PROTO_ARP) {
+		/* ARP has its own tables: iptables rules cannot be the cause. */
+		add_fix(v, "accepts ARP before the other rules", "%sarptables -I %s -j ACCEPT", pre,
+			p->key.saddr == e->flow.dst.s_addr ? "OUTPUT" : "INPUT");
+		add_fix(v, "shows the ARP rules; remove the one that drops", "%snft list ruleset arp", pre);
+		return 1;
+	}
+	{
+		const char *chain = hook_name && !strcmp(hook_name, "OUTPUT") ? "OUTPUT" : "INPUT";
+
+		add_fix(v, "accepts ICMP before the other rules in that chain", "%siptables -I %s -p icmp -j ACCEPT",
+			pre, chain);
+		add_fix(v, "shows the rules with counters: the one whose counter grows is the one to remove",
+			"%siptables -L %s -v -n --line-numbers", pre, chain);
+	}
 	return 1;
 }
 
@@ -416,6 +431,21 @@ static int rule_source(const struct evidence *e, struct verdict *v)
 		return 0;
 	ip_str(e->flow.dst.s_addr, a, sizeof(a));
 	add_line(v, "event: sendto %s from %s failed: %s", a, s->ns_label, strerror(e->flow.send_errno));
+	for (int i = 0; i < l->naddrs; i++) {
+		struct cidr c = { { htonl(ntohl(l->addrs[i].s_addr) & (l->prefixlens[i] ? ~0u << (32 - l->prefixlens[i]) : 0)) },
+				  l->prefixlens[i] };
+
+		if (!cidr_contains(&c, e->flow.dst))
+			continue;
+		ip_str(l->addrs[i].s_addr, b, sizeof(b));
+		add_line(v, "state: %s in %s has %s/%d, which contains %s, yet the kernel found no route",
+			 s->name, s->ns_label, b, l->prefixlens[i], a);
+		set_cause(v, "source-no-route", 1, "namespace %s has no route to %s although its address is in that subnet (the route was removed)",
+			  s->ns_label, a);
+		add_fix(v, "restores the connected route", "%sip route add %s/%d dev %s", prefix_of(e, s->netns_ino),
+			ip_str(c.net.s_addr, b, sizeof(b)), c.prefixlen, s->name);
+		return 1;
+	}
 	if (l->naddrs == 0) {
 		add_line(v, "state: %s in %s has no IPv4 address", s->name, s->ns_label);
 		set_cause(v, "source-address-missing", 1, "%s in %s has no address, so there is no route to %s", s->name, s->ns_label, a);
@@ -466,6 +496,12 @@ static int examine(const struct evidence *e, const struct packet *p, const char 
 
 	if (r > 0)
 		return 1;
+	if (r < 0 && p->nhops == 0) {
+		/* Dropped before any link (e.g. NEIGH_FAILED): the ARP exchange tells why. */
+		memset(v->id, 0, sizeof(v->id));
+		v->nevidence = 1;
+		return 0;
+	}
 	if (r < 0) {
 		/* A drop no rule names: a broken link on the way is the cause, the drop its symptom. */
 		generic = *v;
@@ -517,7 +553,7 @@ int diagnose(const struct evidence *e, struct verdict *v)
 		return 1;
 	if ((p = find_packet(e, NSTRACE_PROTO_ICMP, NSTRACE_ICMP_ECHO, src, dst, 0)) &&
 	    !find_packet(e, NSTRACE_PROTO_ICMP, NSTRACE_ICMP_ECHOREPLY, dst, src, -1) &&
-	    (rule_drop(e, p, "echo request", v) > 0 || rule_no_reply(e, p, v)))
+	    (rule_drop(e, p, "echo request", v) != 0 || rule_no_reply(e, p, v)))
 		return 1;
 
 	/* No echo request reached a link: the source never resolved the target's MAC. */

@@ -666,7 +666,7 @@ static void test_output(void)
 	};
 	struct nstrace_event nowhere = tc(&t, rep, END(1), IN, 5000);
 	struct nstrace_event both[4];
-	struct probe_summary ps = { 3, 2, 100000, 200000, 300000, 0x1234 };
+	struct probe_summary ps = { .sent = 3, .received = 2, .rtt_min_ns = 100000, .rtt_avg_ns = 200000, .rtt_max_ns = 300000, .id = 0x1234 };
 	static const char *const nf_line[] = {
 		"NETFILTER_DROP at nft_do_chain+0x10", "veth-br1", "host",
 		"ICMP echo request 10.200.0.1 > 10.200.0.2 id 0x1234 seq 1",
