@@ -247,17 +247,22 @@ static int rule_drop(const struct evidence *e, const struct packet *p, const cha
 		return 1;
 	}
 	/* A drop by netfilter in a namespace that holds no bridge: an endpoint's own firewall. */
-	set_cause(v, "endpoint-firewall-drop", 1, "the firewall of namespace %s dropped the %s in its %s hook",
-		  ns ? ns->label : "?", what, hook_name ? hook_name : (p->key.saddr == e->flow.dst.s_addr ? "OUTPUT" : "INPUT"));
-	if (p->key.proto == NSTRACE_PROTO_ARP) {
-		/* ARP has its own tables: iptables rules cannot be the cause. */
-		add_fix(v, "accepts ARP before the other rules", "%sarptables -I %s -j ACCEPT", pre,
-			p->key.saddr == e->flow.dst.s_addr ? "OUTPUT" : "INPUT");
-		add_fix(v, "shows the ARP rules; remove the one that drops", "%snft list ruleset arp", pre);
-		return 1;
-	}
 	{
-		const char *chain = hook_name && !strcmp(hook_name, "OUTPUT") ? "OUTPUT" : "INPUT";
+		struct in_addr sender_addr = { p->key.saddr };
+		int sender = topo_find_addr(e->topo, sender_addr);
+		uint32_t ino = d ? d->netns_ino : hook->netns_ino;
+		/* Dropped where it was sent from: OUTPUT; anywhere else: INPUT. */
+		const char *chain = hook_name ? hook_name :
+				    sender >= 0 && e->topo->ifs[sender].netns_ino == ino ? "OUTPUT" : "INPUT";
+
+		set_cause(v, "endpoint-firewall-drop", 1, "the firewall of namespace %s dropped the %s in its %s hook",
+			  ns ? ns->label : "?", what, chain);
+		if (p->key.proto == NSTRACE_PROTO_ARP) {
+			/* ARP has its own tables: iptables rules cannot be the cause. */
+			add_fix(v, "accepts ARP before the other rules", "%sarptables -I %s -j ACCEPT", pre, chain);
+			add_fix(v, "shows the ARP rules; remove the one that drops", "%snft list ruleset arp", pre);
+			return 1;
+		}
 
 		add_fix(v, "accepts ICMP before the other rules in that chain", "%siptables -I %s -p icmp -j ACCEPT",
 			pre, chain);
@@ -431,6 +436,15 @@ static int rule_source(const struct evidence *e, struct verdict *v)
 		return 0;
 	ip_str(e->flow.dst.s_addr, a, sizeof(a));
 	add_line(v, "event: sendto %s from %s failed: %s", a, s->ns_label, strerror(e->flow.send_errno));
+	/* A down link takes its connected route with it: that, not the route, is the cause. */
+	if (l->exists && !(l->flags & FLAG_UP)) {
+		add_line(v, "state: %s in %s is administratively down", s->name, s->ns_label);
+		set_cause(v, "link-down", 1, "%s, the source's own interface, is down, so %s has no route to %s",
+			  s->name, s->ns_label, a);
+		add_fix(v, "brings the link (and its connected route) up", "%sip link set dev %s up",
+			prefix_of(e, s->netns_ino), s->name);
+		return 1;
+	}
 	for (int i = 0; i < l->naddrs; i++) {
 		struct cidr c = { { htonl(ntohl(l->addrs[i].s_addr) & (l->prefixlens[i] ? ~0u << (32 - l->prefixlens[i]) : 0)) },
 				  l->prefixlens[i] };
@@ -565,6 +579,13 @@ int diagnose(const struct evidence *e, struct verdict *v)
 		if (req && !rep && (examine(e, req, "ARP request", e->flow.src, target, v) ||
 				    rule_target_address(e, req, v)))
 			return 1;
+		if (!req) {
+			/* Dropped before it reached a link: the source's own ARP firewall, say. */
+			const struct packet *any = find_packet(e, NSTRACE_PROTO_ARP, NSTRACE_ARP_REQUEST, src, dst, -1);
+
+			if (any && rule_drop(e, any, "ARP request", v) > 0)
+				return 1;
+		}
 		if (!req && rule_links(e, NULL, "ARP request", e->flow.src, target, v))
 			return 1;
 		if (!req)
