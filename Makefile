@@ -31,8 +31,8 @@ endif
 PURE_SRCS := user/decode.c user/path.c user/output.c user/cidr.c user/diagnose.c
 # Kernel I/O.
 KIO_SRCS  := user/netlink.c user/netns.c user/lab.c user/labcheck.c user/probes.c \
-             user/nflink.c user/traffic.c user/collect.c user/ksyms.c user/session.c user/state.c user/faults.c
-CLI_SRCS  := user/main.c user/cmd_run.c user/cmd_lab.c
+             user/nflink.c user/traffic.c user/collect.c user/ksyms.c user/session.c user/state.c user/faults.c user/report.c user/discover.c
+CLI_SRCS  := user/main.c user/cmd_run.c user/cmd_lab.c user/cmd_trace.c
 SRCS      := $(PURE_SRCS) $(KIO_SRCS) $(CLI_SRCS)
 OBJS      := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(SRCS))
 PURE_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(PURE_SRCS))

@@ -50,5 +50,6 @@ int cmd_down(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_exec(int argc, char **argv);
 int cmd_faults(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
 
 #endif

@@ -13,6 +13,7 @@
 #include "faults.h"
 #include "netns.h"
 #include "session.h"
+#include "report.h"
 #include "state.h"
 
 static const char run_usage[] =
@@ -161,73 +162,41 @@ static int lab_state_ns(const struct lab *lab, struct state_ns *nss)
 {
 	int n = 0;
 
-	nss[n++] = (struct state_ns){ lab->host_fd, lab->host_ino, "host", lab->host_ns_name };
-	for (int k = 0; k < lab->cfg.namespaces; k++)
-		if (lab->ep[k].ns_fd >= 0)
-			nss[n++] = (struct state_ns){ lab->ep[k].ns_fd, lab->ep[k].ns_ino,
-						      NULL, lab->ep[k].ns_name };
+	nss[n] = (struct state_ns){ .fd = lab->host_fd, .ino = lab->host_ino, .label = "host" };
+	if (lab->host_ns_name[0])
+		snprintf(nss[n].exec_prefix, sizeof(nss[n].exec_prefix), "ip netns exec %s ", lab->host_ns_name);
+	n++;
+	for (int k = 0; k < lab->cfg.namespaces; k++) {
+		if (lab->ep[k].ns_fd < 0)
+			continue;
+		nss[n] = (struct state_ns){ .fd = lab->ep[k].ns_fd, .ino = lab->ep[k].ns_ino };
+		snprintf(nss[n].label, sizeof(nss[n].label), "ns%d", k + 1);
+		snprintf(nss[n].exec_prefix, sizeof(nss[n].exec_prefix), "ip netns exec %s ", lab->ep[k].ns_name);
+		n++;
+	}
 	return n;
 }
 
 static int report(const struct run_opts *o, const struct lab *lab, struct session *s,
 		  const struct topo *t, const struct probe_summary *sum, struct verdict *v)
 {
-	int nns = 1 + lab->cfg.namespaces, have = 0;
-	struct state_ns *nss = calloc(nns, sizeof(*nss));
-	struct ns_state *ns = calloc(nns, sizeof(*ns));
-	struct link_state *links = calloc(t->n, sizeof(*links));
-	char (*labels)[16] = calloc(nns, sizeof(*labels));
-	struct packet_list pl = {};
+	struct state_ns *nss = calloc(1 + lab->cfg.namespaces, sizeof(*nss));
+	struct flow flow = { .src = 2 * o->from, .dst = lab->ep[o->to - 1].addr, .sent = sum->sent,
+			     .received = sum->received, .send_errno = sum->send_errno, .icmp_id = sum->id };
 	char a[16];
-	uint64_t lost = probes_lost(&s->probes);
+	int n;
 
-	if (!nss || !ns || !links || !labels || path_group(s->col.events, s->col.count, &pl)) {
-		err_msg("run: out of memory analysing %d events", s->col.count);
-		goto out;
-	}
+	if (!nss)
+		return 0;
 	printf("probes: %d ICMP echo request(s) ns%d (%s) → ", sum->sent, o->from,
 	       ip_str(lab->ep[o->from - 1].addr.s_addr, a, sizeof(a)));
 	printf("ns%d (%s), id 0x%04x\n", o->to, ip_str(lab->ep[o->to - 1].addr.s_addr, a, sizeof(a)),
 	       sum->id);
-	path_walk_all(t, s->col.events, &pl);
-	print_packets(stdout, t, s->col.events, &pl, &s->namer);
-	printf("\n");
-	print_probe_summary(stdout, sum);
-	print_drops(stdout, t, s->col.events, s->col.count, &s->namer);
-	printf("events: %d observed", s->col.count);
-	if (lost || s->col.oom)
-		printf(", %llu LOST (ring buffer full): the paths above may miss hops",
-		       (unsigned long long)(lost + s->col.oom));
-	printf("\n");
-
-	nns = lab_state_ns(lab, nss);
-	for (int i = 1; i < nns; i++) {
-		snprintf(labels[i], sizeof(labels[i]), "ns%d", i);
-		nss[i].label = labels[i];
-	}
-	if (state_read(nss, nns, t, ns, links)) {
-		err_msg("run: cannot read the lab's state for the diagnosis");
-		goto out;
-	}
-	{
-		struct evidence e = {
-			.topo = t, .links = links, .ns = ns, .nns = nns,
-			.ev = s->col.events, .nev = s->col.count, .pl = &pl, .nm = &s->namer,
-			.flow = { .src = 2 * o->from, .dst = lab->ep[o->to - 1].addr, .sent = sum->sent,
-				  .received = sum->received, .send_errno = sum->send_errno, .icmp_id = sum->id },
-		};
-
-		have = diagnose(&e, v);
-		if (have)
-			print_verdict(stdout, v);
-	}
-out:
-	packet_list_free(&pl);
+	n = report_trace(s, t, nss, lab_state_ns(lab, nss), &flow, 1, sum, v);
+	if (n < 0)
+		err_msg("run: cannot analyse the trace: %s", strerror(-n));
 	free(nss);
-	free(ns);
-	free(links);
-	free(labels);
-	return have;
+	return n > 0;
 }
 
 /* One trace: observers up, probes, observers down, report. Exit code of the trace. */

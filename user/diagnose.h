@@ -17,7 +17,7 @@
 struct ns_state {
 	uint32_t ino;
 	char label[48];		/* as in topo ns_label */
-	char exec_prefix[96];	/* "" or "ip netns exec NAME " for pasted commands */
+	char exec_prefix[160];	/* "", "ip netns exec NAME "...: for pasted commands */
 	int bridge_nf_call_iptables, bridge_nf_call_arptables, bridge_nf_call_ip6tables;
 	int icmp_echo_ignore_all;
 	int ip_forward;

@@ -26,6 +26,7 @@ static const char usage[] =
 	"  status    list labs and what changed in them since 'up'\n"
 	"  exec      run a command inside a lab namespace\n"
 	"  faults    list the faults 'run --break' can inject\n"
+	"  trace     trace a topology nstrace did not build (docker0, a bridge by hand)\n"
 	"\n"
 	"Options:\n"
 	"  -v, --verbose      libbpf and netlink details on stderr\n"
@@ -40,7 +41,8 @@ static const char usage[] =
 	"  sudo nstrace run --isolated --count 5\n"
 	"  sudo nstrace up --lab demo --namespaces 4 --isolated\n"
 	"  sudo nstrace exec --lab demo ns1 -- ping -c1 10.200.0.2\n"
-	"  sudo nstrace down --all\n";
+	"  sudo nstrace down --all\n"
+	"  sudo nstrace trace --from c1 --to 172.18.0.3    # a topology built by others\n";
 
 void err_msg(const char *fmt, ...)
 {
@@ -151,6 +153,7 @@ static const struct {
 	{ "status", cmd_status },
 	{ "exec", cmd_exec },
 	{ "faults", cmd_faults },
+	{ "trace", cmd_trace },
 };
 
 int main(int argc, char **argv)

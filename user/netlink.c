@@ -613,3 +613,31 @@ int nl_netnsid_of_fd(struct nl *nl, int netns_fd)
 		return err;
 	return nsid;
 }
+
+static int route_get_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[64] = {};
+
+	if (nlh->nlmsg_type != RTM_NEWROUTE)
+		return MNL_CB_OK;
+	mnl_attr_parse(nlh, sizeof(struct rtmsg), attr_table_cb, tb);
+	if (tb[RTA_OIF])
+		*(int *)data = (int)mnl_attr_get_u32(tb[RTA_OIF]);
+	return MNL_CB_OK;
+}
+
+int nl_route_get_oif(struct nl *nl, struct in_addr dst)
+{
+	char buf[256];
+	struct nlmsghdr *nlh = put_header(buf, RTM_GETROUTE, 0);
+	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	int oif = 0, err;
+
+	rtm->rtm_family = AF_INET;
+	rtm->rtm_dst_len = 32;
+	mnl_attr_put(nlh, RTA_DST, sizeof(dst), &dst);
+	err = nl_exchange(nl, nlh, route_get_cb, &oif);
+	if (err)
+		return err;
+	return oif ? oif : -ENETUNREACH;
+}

@@ -75,7 +75,9 @@ int nl_route_dump(struct nl *nl, struct nl_route **out);
 /* Single look-ups; 0, or -ENODEV when absent. */
 int nl_link_get(struct nl *nl, const char *name, struct nl_link *out);
 int nl_link_get_index(struct nl *nl, int ifindex, struct nl_link *out);
-/* The namespace fd behind a netns id of this socket's namespace, or -errno. */
+/* The output interface of the route to dst (RTM_GETROUTE), or -errno. */
+int nl_route_get_oif(struct nl *nl, struct in_addr dst);
+/* The netns id this socket's namespace gives the namespace behind netns_fd (-1: none), or -errno. */
 int nl_netnsid_of_fd(struct nl *nl, int netns_fd);
 
 #endif

@@ -77,8 +77,7 @@ int state_read(const struct state_ns *nss, int nns, const struct topo *t,
 		memset(s, 0, sizeof(*s));
 		s->ino = nss[i].ino;
 		snprintf(s->label, sizeof(s->label), "%s", nss[i].label);
-		if (nss[i].name && nss[i].name[0])
-			snprintf(s->exec_prefix, sizeof(s->exec_prefix), "ip netns exec %s ", nss[i].name);
+		snprintf(s->exec_prefix, sizeof(s->exec_prefix), "%s", nss[i].exec_prefix);
 		if (err)
 			return err;
 		s->bridge_nf_call_iptables = read_sysctl("/proc/sys/net/bridge/bridge-nf-call-iptables");

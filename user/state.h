@@ -8,8 +8,8 @@
 struct state_ns {
 	int fd;
 	uint32_t ino;
-	const char *label;
-	const char *name;	/* under /run/netns, "" for the root namespace */
+	char label[48];
+	char exec_prefix[160];	/* "ip netns exec NAME ", "nsenter -t PID -n ", "" */
 };
 
 /*

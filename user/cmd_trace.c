@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* nstrace trace: observe and diagnose a topology nstrace did not build, read-only. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <arpa/inet.h>
+#include "cli.h"
+#include "discover.h"
+#include "report.h"
+#include "session.h"
+#include "state.h"
+
+static const char trace_usage[] =
+	"Usage: nstrace trace --from SRC --to IP [OPTIONS]\n"
+	"       nstrace trace --passive [--bridge BR] [--netns NS] [--duration S]\n"
+	"\n"
+	"Trace a topology that already exists (docker0, cni0, a bridge made by hand)\n"
+	"without changing it: discover the path's parts through rtnetlink, attach\n"
+	"observers (tcx links and netfilter links, gone when nstrace exits), then\n"
+	"send probes from SRC, or watch the ARP and ICMP that others send.\n"
+	"\n"
+	"Options:\n"
+	"  --from SRC         source: a name under /run/netns, a PID (a container's,\n"
+	"                     or an 'unshare --net' shell), or a namespace file\n"
+	"  --to IP            destination address, in any namespace on the bridge\n"
+	"  -c, --count N      echo requests, 1 to 1000 (default 3)\n"
+	"  -i, --interval MS  between requests, 1 to 10000 ms (default 100)\n"
+	"  --passive          send nothing: trace what others send\n"
+	"  --duration S       passive: stop after S seconds, 1 to 86400 (default: Ctrl-C)\n"
+	"  --bridge BR        the bridge to trace (passive), or to insist on (--from)\n"
+	"  --netns NS         passive: the namespace holding the bridge (default: ours)\n"
+	"  -h, --help         this help\n"
+	"\n"
+	"Exit codes: 0 every probe (passive: every echo request seen) answered, 1 not,\n"
+	"2 usage error, 3 environment error (not root, no BPF, nothing to trace).\n"
+	"\n"
+	"EXAMPLES:\n"
+	"  sudo nstrace trace --from c1 --to 172.18.0.3\n"
+	"  sudo nstrace trace --from 4242 --to 172.18.0.2      # by PID\n"
+	"  sudo nstrace trace --passive --bridge docker0 --duration 10\n";
+
+struct trace_opts {
+	const char *from, *bridge, *netns;
+	struct in_addr to;
+	int have_to, count, interval_ms, passive, duration_s;
+};
+
+static int parse_trace(int argc, char **argv, struct trace_opts *o)
+{
+	enum { OPT_FROM = 3000, OPT_TO, OPT_PASSIVE, OPT_DURATION, OPT_BRIDGE, OPT_NETNS };
+	static const struct option opts[] = {
+		{ "from", required_argument, NULL, OPT_FROM },
+		{ "to", required_argument, NULL, OPT_TO },
+		{ "count", required_argument, NULL, 'c' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "passive", no_argument, NULL, OPT_PASSIVE },
+		{ "duration", required_argument, NULL, OPT_DURATION },
+		{ "bridge", required_argument, NULL, OPT_BRIDGE },
+		{ "netns", required_argument, NULL, OPT_NETNS },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	int opt;
+	long v;
+
+	memset(o, 0, sizeof(*o));
+	o->count = 3;
+	o->interval_ms = 100;
+	while ((opt = getopt_long(argc, argv, "c:i:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case OPT_FROM:
+			o->from = optarg;
+			break;
+		case OPT_TO:
+			if (inet_pton(AF_INET, optarg, &o->to) != 1) {
+				err_msg("trace: invalid --to '%s': expected an IPv4 address", optarg);
+				return EXIT_USAGE;
+			}
+			o->have_to = 1;
+			break;
+		case 'c':
+			if (parse_int("--count", optarg, 1, PROBE_MAX_COUNT, &v))
+				return EXIT_USAGE;
+			o->count = (int)v;
+			break;
+		case 'i':
+			if (parse_int("--interval", optarg, 1, 10000, &v))
+				return EXIT_USAGE;
+			o->interval_ms = (int)v;
+			break;
+		case OPT_PASSIVE:
+			o->passive = 1;
+			break;
+		case OPT_DURATION:
+			if (parse_int("--duration", optarg, 1, 86400, &v))
+				return EXIT_USAGE;
+			o->duration_s = (int)v;
+			break;
+		case OPT_BRIDGE:
+			o->bridge = optarg;
+			break;
+		case OPT_NETNS:
+			o->netns = optarg;
+			break;
+		case 'h':
+			fputs(trace_usage, stdout);
+			return -1;
+		default:
+			fputs(trace_usage, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		err_msg("trace: unexpected argument '%s' (see 'nstrace trace --help')", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (o->passive && (o->from || o->have_to)) {
+		err_msg("trace: --passive sends nothing: drop --from/--to, or drop --passive");
+		return EXIT_USAGE;
+	}
+	if (!o->passive && (!o->from || !o->have_to)) {
+		err_msg("trace: give --from SRC and --to IP, or --passive");
+		return EXIT_USAGE;
+	}
+	if (!o->passive && (o->duration_s || o->netns)) {
+		err_msg("trace: --duration and --netns go with --passive");
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+int cmd_trace(int argc, char **argv)
+{
+	struct trace_opts o;
+	struct discovery d = { .src = -1, .bridge = -1 };
+	struct session s;
+	struct session_link *links = NULL;
+	struct session_nf *nf = NULL;
+	struct state_ns *nss = NULL;
+	struct probe_summary sum = {};
+	struct flow flow;
+	char msg[512], a[16];
+	int ret, err, nnf = 0, verdicts;
+
+	memset(&s, 0, sizeof(s));
+	ret = parse_trace(argc, argv, &o);
+	if (ret)
+		return ret < 0 ? EXIT_PASS : ret;
+	ret = require_root("trace");
+	if (ret)
+		return ret;
+	install_stop_handlers();
+
+	err = o.passive ? discover_bridge(o.netns, o.bridge, &d, msg, sizeof(msg)) :
+			  discover_from(o.from, o.to, o.bridge, &d, msg, sizeof(msg));
+	if (err) {
+		err_msg("trace: %s", msg);
+		return err == -ENOENT || err == -EINVAL || err == -ENODEV ? EXIT_USAGE : EXIT_ENV;
+	}
+	discovery_print(stdout, &d);
+	print_topology(stdout, &d.topo);
+
+	ret = EXIT_ENV;
+	links = calloc(d.topo.n, sizeof(*links));
+	nf = calloc(d.nns, sizeof(*nf));
+	nss = calloc(d.nns, sizeof(*nss));
+	if (!links || !nf || !nss)
+		goto cleanup;
+	for (int i = 0; i < d.topo.n; i++)
+		links[i] = (struct session_link){ d.ns[d.if_ns[i]].fd, d.topo.ifs[i].netns_ino, d.topo.ifs[i].ifindex };
+	for (int i = 0; i < d.nns; i++) {
+		int holds_bridge = d.ns[i].ino == d.topo.ifs[d.bridge].netns_ino;
+
+		nf[nnf++] = (struct session_nf){ d.ns[i].fd, holds_bridge ? SESSION_NF_BRIDGE_HOOKS :
+									 SESSION_NF_ENDPOINT_HOOKS };
+		nss[i] = (struct state_ns){ .fd = d.ns[i].fd, .ino = d.ns[i].ino };
+		snprintf(nss[i].label, sizeof(nss[i].label), "%s", d.ns[i].label);
+		snprintf(nss[i].exec_prefix, sizeof(nss[i].exec_prefix), "%s", d.ns[i].exec_prefix);
+	}
+	err = session_start(&s, links, d.topo.n, nf, nnf, msg, sizeof(msg));
+	if (err) {
+		err_msg("trace: %s", msg);
+		goto cleanup;
+	}
+	printf("observers: %s ingress+egress on %d links, tp_btf/kfree_skb, netfilter hooks in %d namespaces (removed when nstrace exits)\n",
+	       s.probes.ntc && s.probes.tc[0].mode == PROBE_CLSACT ? "clsact" : "tcx", d.topo.n, s.nf_hooks);
+
+	if (o.passive) {
+		int waited = 0;
+
+		printf("watching; %s\n", o.duration_s ? "until the duration ends (Ctrl-C stops early)" : "Ctrl-C stops");
+		while (!stop_requested && (!o.duration_s || waited < o.duration_s * 1000)) {
+			sleep_ms(100);
+			waited += 100;
+			collector_drain(&s.col);
+		}
+		session_stop(&s);
+		verdicts = report_trace(&s, &d.topo, nss, d.nns, NULL, 0, NULL, NULL);
+		ret = verdicts < 0 ? EXIT_ENV : verdicts ? EXIT_FAIL : EXIT_PASS;
+		goto cleanup;
+	}
+
+	/* Read-only: no neighbour flush, so ARP shows only if the entry had expired. */
+	err = session_probe(&s, d.ns[d.if_ns[d.src]].fd, 0, o.to, o.count, o.interval_ms, &sum);
+	session_stop(&s);
+	if (err) {
+		err_msg("trace: cannot send probes from %s: %s", d.topo.ifs[d.src].ns_label, strerror(-err));
+		goto cleanup;
+	}
+	session_filter_icmp_id(&s, sum.id);
+	printf("probes: %d ICMP echo request(s) %s → %s, id 0x%04x\n", sum.sent,
+	       d.topo.ifs[d.src].ns_label, ip_str(o.to.s_addr, a, sizeof(a)), sum.id);
+	flow = (struct flow){ .src = d.src, .dst = o.to, .sent = sum.sent, .received = sum.received,
+			      .send_errno = sum.send_errno, .icmp_id = sum.id };
+	verdicts = report_trace(&s, &d.topo, nss, d.nns, &flow, 1, &sum, NULL);
+	if (verdicts < 0)
+		err_msg("trace: cannot analyse the trace: %s", strerror(-verdicts));
+	ret = stop_requested || sum.received < sum.sent ? EXIT_FAIL : EXIT_PASS;
+
+cleanup:
+	session_free(&s);
+	free(links);
+	free(nf);
+	free(nss);
+	discovery_free(&d);
+	return ret;
+}

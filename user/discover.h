@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Discovery of topologies nstrace did not build (docker0, cni0, a bridge made
+ * by hand), read-only through rtnetlink: route -> veth -> peer (by netns id)
+ * -> bridge -> every port -> the namespaces behind them.
+ */
+#ifndef NSTRACE_DISCOVER_H
+#define NSTRACE_DISCOVER_H
+
+#include <stdio.h>
+#include "decode.h"
+
+struct disc_ns {
+	int fd;
+	uint32_t ino;
+	char label[48];		/* netns name, docker netns file, "pid N" or "host" */
+	char exec_prefix[160];	/* how a user runs a command there */
+};
+
+struct discovery {
+	struct disc_ns *ns;
+	int nns;
+	struct topo topo;
+	int *if_ns;		/* per topo interface: index into ns */
+	int src;		/* topo index of the source interface, -1 in passive mode */
+	int bridge;		/* topo index of the bridge */
+	char unresolved[8][160];	/* what could not be resolved, said to the user */
+	int nunresolved;
+};
+
+/* SRC is a /run/netns name, a PID, or a namespace file path; -errno with msg. */
+int discover_from(const char *src, struct in_addr dst, const char *bridge_name,
+		  struct discovery *d, char *msg, int msglen);
+/* A bridge by name (or the only bridge with ports) in netns (NULL: ours). */
+int discover_bridge(const char *netns, const char *bridge_name, struct discovery *d,
+		    char *msg, int msglen);
+void discovery_print(FILE *f, const struct discovery *d);
+void discovery_free(struct discovery *d);
+
+#endif
