@@ -44,6 +44,17 @@ int parse_lab_option(int opt, const char *arg, struct lab_config *cfg);
 	"  --isolated         put the bridge side in a namespace of its own, so the\n" \
 	"                     real host is not changed\n"
 
+/* Probe options shared by run and trace. */
+struct probe_opts {
+	int count, interval_ms;
+};
+#define PROBE_OPTS_DEFAULT { .count = 3, .interval_ms = 100 }
+#define PROBE_OPTIONS_HELP \
+	"  -c, --count N      echo requests to send, 1 to 1000 (default 3)\n" \
+	"  -i, --interval MS  between requests, 1 to 10000 ms (default 100)\n"
+/* -1 bad value (printed), 0 handled, 1 not a probe option ('c' and 'i'). */
+int parse_probe_option(int opt, const char *arg, struct probe_opts *p);
+
 int cmd_run(int argc, char **argv);
 int cmd_up(int argc, char **argv);
 int cmd_down(int argc, char **argv);

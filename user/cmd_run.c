@@ -25,8 +25,7 @@ static const char run_usage[] =
 	"ns1, print each packet's hops and path, then remove what was built.\n"
 	"\n"
 	"Options:\n"
-	"  -c, --count N      echo requests to send, 1 to 1000 (default 3)\n"
-	"  -i, --interval MS  between requests, 1 to 10000 ms (default 100)\n"
+	PROBE_OPTIONS_HELP
 	"      --from K       send from nsK (default 1)\n"
 	"      --to K         to nsK's address (default 2)\n"
 	"  -k, --keep         leave the lab in place ('nstrace down' removes it)\n"
@@ -47,7 +46,8 @@ static const char run_usage[] =
 
 struct run_opts {
 	struct lab_config cfg;
-	int count, interval_ms, from, to, keep, lab_given, fix, yes;
+	struct probe_opts probe;
+	int from, to, keep, lab_given, fix, yes;
 	const struct fault *fault;
 };
 
@@ -72,21 +72,15 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 
 	memset(o, 0, sizeof(*o));
 	lab_config_default(&o->cfg);
-	o->count = 3;
-	o->interval_ms = 100;
+	o->probe = (struct probe_opts)PROBE_OPTS_DEFAULT;
 	o->from = 1;
 	o->to = 2;
 	while ((opt = getopt_long(argc, argv, "c:i:kh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
-			if (parse_int("--count", optarg, 1, PROBE_MAX_COUNT, &v))
-				return EXIT_USAGE;
-			o->count = (int)v;
-			break;
 		case 'i':
-			if (parse_int("--interval", optarg, 1, 10000, &v))
+			if (parse_probe_option(opt, optarg, &o->probe))
 				return EXIT_USAGE;
-			o->interval_ms = (int)v;
 			break;
 		case 'k':
 			o->keep = 1;
@@ -231,7 +225,7 @@ static int trace_lab(const struct run_opts *o, struct lab *lab, struct verdict *
 	       s.probes.ntc && s.probes.tc[0].mode == PROBE_CLSACT ? "clsact" : "tcx", nlinks, s.nf_hooks);
 
 	err = session_probe(&s, lab->ep[o->from - 1].ns_fd, lab->ep[o->from - 1].ifindex,
-			    lab->ep[o->to - 1].addr, o->count, o->interval_ms, &sum);
+			    lab->ep[o->to - 1].addr, o->probe.count, o->probe.interval_ms, &sum);
 	session_stop(&s);
 	if (err) {
 		err_msg("run: cannot send probes from ns%d: %s", o->from, strerror(-err));

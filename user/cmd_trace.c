@@ -26,8 +26,7 @@ static const char trace_usage[] =
 	"  --from SRC         source: a name under /run/netns, a PID (a container's,\n"
 	"                     or an 'unshare --net' shell), or a namespace file\n"
 	"  --to IP            destination address, in any namespace on the bridge\n"
-	"  -c, --count N      echo requests, 1 to 1000 (default 3)\n"
-	"  -i, --interval MS  between requests, 1 to 10000 ms (default 100)\n"
+	PROBE_OPTIONS_HELP
 	"  --passive          send nothing: trace what others send\n"
 	"  --duration S       passive: stop after S seconds, 1 to 86400 (default: Ctrl-C)\n"
 	"  --bridge BR        the bridge to trace (passive), or to insist on (--from)\n"
@@ -45,7 +44,8 @@ static const char trace_usage[] =
 struct trace_opts {
 	const char *from, *bridge, *netns;
 	struct in_addr to;
-	int have_to, count, interval_ms, passive, duration_s;
+	struct probe_opts probe;
+	int have_to, passive, duration_s;
 };
 
 static int parse_trace(int argc, char **argv, struct trace_opts *o)
@@ -67,8 +67,7 @@ static int parse_trace(int argc, char **argv, struct trace_opts *o)
 	long v;
 
 	memset(o, 0, sizeof(*o));
-	o->count = 3;
-	o->interval_ms = 100;
+	o->probe = (struct probe_opts)PROBE_OPTS_DEFAULT;
 	while ((opt = getopt_long(argc, argv, "c:i:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_FROM:
@@ -82,14 +81,9 @@ static int parse_trace(int argc, char **argv, struct trace_opts *o)
 			o->have_to = 1;
 			break;
 		case 'c':
-			if (parse_int("--count", optarg, 1, PROBE_MAX_COUNT, &v))
-				return EXIT_USAGE;
-			o->count = (int)v;
-			break;
 		case 'i':
-			if (parse_int("--interval", optarg, 1, 10000, &v))
+			if (parse_probe_option(opt, optarg, &o->probe))
 				return EXIT_USAGE;
-			o->interval_ms = (int)v;
 			break;
 		case OPT_PASSIVE:
 			o->passive = 1;
@@ -211,7 +205,7 @@ int cmd_trace(int argc, char **argv)
 	}
 
 	/* Read-only: no neighbour flush, so ARP shows only if the entry had expired. */
-	err = session_probe(&s, d.ns[d.if_ns[d.src]].fd, 0, o.to, o.count, o.interval_ms, &sum);
+	err = session_probe(&s, d.ns[d.if_ns[d.src]].fd, 0, o.to, o.probe.count, o.probe.interval_ms, &sum);
 	session_stop(&s);
 	if (err) {
 		err_msg("trace: cannot send probes from %s: %s", d.topo.ifs[d.src].ns_label, strerror(-err));

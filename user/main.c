@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include "cli.h"
+#include "traffic.h"
 
 int verbose;
 volatile sig_atomic_t stop_requested;
@@ -132,6 +133,19 @@ int parse_lab_option(int opt, const char *arg, struct lab_config *cfg)
 		return 0;
 	}
 	return 1;
+}
+
+int parse_probe_option(int opt, const char *arg, struct probe_opts *p)
+{
+	long v;
+
+	if (opt != 'c' && opt != 'i')
+		return 1;
+	if (parse_int(opt == 'c' ? "--count" : "--interval", arg, 1,
+		      opt == 'c' ? PROBE_MAX_COUNT : 10000, &v))
+		return -1;
+	*(opt == 'c' ? &p->count : &p->interval_ms) = (int)v;
+	return 0;
 }
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
