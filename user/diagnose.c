@@ -204,6 +204,9 @@ static int rule_drop(const struct evidence *e, const struct packet *p, const cha
 
 		add_line(v, "state: net.bridge.bridge-nf-call-iptables = %d in %s", ns->bridge_nf_call_iptables, ns->label);
 		add_line(v, "state: %s nf_call_iptables = %d", bname, br->br_nf_call_iptables);
+		if (ns->forward_policy[0])
+			add_line(v, "state: iptables FORWARD policy %s, %d DROP/REJECT rule(s) in %s (iptables -S)",
+				 ns->forward_policy, ns->forward_drop_rules, ns->label);
 		if (via_sysctl || via_option) {
 			set_cause(v, "br-netfilter-iptables-drop", 1,
 				  "br_netfilter passed the bridged %s to iptables (%s) and a rule or the policy of the %s chain in %s dropped it",
@@ -595,6 +598,29 @@ int diagnose(const struct evidence *e, struct verdict *v)
 		  "%d of %d probes to %s went unanswered, but no drop, firewall verdict or link state read here explains where",
 		  e->flow.sent - e->flow.received, e->flow.sent, ip_str(dst, a, sizeof(a)));
 	return 1;
+}
+
+int diagnose_notes(const struct evidence *e, char lines[][240], int max)
+{
+	int n = 0;
+
+	for (int i = 0; i < e->nns && n < max; i++) {
+		const struct ns_state *ns = &e->ns[i];
+		int blocks = !strcmp(ns->forward_policy, "DROP") || ns->forward_drop_rules > 0;
+
+		if (!blocks || ns->bridge_nf_call_iptables != 0)
+			continue;
+		for (int b = 0; b < e->topo->n && n < max; b++) {
+			const struct topo_if *x = &e->topo->ifs[b];
+
+			if (x->role != TOPO_BRIDGE || x->netns_ino != ns->ino || e->links[b].br_nf_call_iptables == 1)
+				continue;
+			snprintf(lines[n++], 240,
+				 "note: iptables FORWARD in %s %s, harmless now (net.bridge.bridge-nf-call-iptables=0); it would drop IPv4 bridged by %s if br_netfilter were turned on",
+				 ns->label, !strcmp(ns->forward_policy, "DROP") ? "has policy DROP" : "has DROP/REJECT rules", x->name);
+		}
+	}
+	return n;
 }
 
 void print_verdict(FILE *f, const struct verdict *v)

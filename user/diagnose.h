@@ -21,6 +21,9 @@ struct ns_state {
 	int bridge_nf_call_iptables, bridge_nf_call_arptables, bridge_nf_call_ip6tables;
 	int icmp_echo_ignore_all;
 	int ip_forward;
+	/* From 'iptables -S FORWARD' where iptables is installed: extra evidence only. */
+	char forward_policy[12];	/* "ACCEPT", "DROP", "" unknown */
+	int forward_drop_rules;		/* rules jumping to DROP or REJECT, -1 unknown */
 };
 
 /* Per topo interface, as rtnetlink reports it now. */
@@ -71,6 +74,11 @@ struct verdict {
 
 /* 0: no verdict (every probe answered); 1: *v filled. */
 int diagnose(const struct evidence *e, struct verdict *v);
+/*
+ * Facts that do not break anything now but would under another setting
+ * (FORWARD DROP while br_netfilter is off). Returns how many lines.
+ */
+int diagnose_notes(const struct evidence *e, char lines[][240], int max);
 void print_verdict(FILE *f, const struct verdict *v);
 
 #endif

@@ -90,8 +90,14 @@ int report_trace(struct session *s, const struct topo *t, const struct state_ns 
 			.flow = flows[i],
 		};
 
-		if (!diagnose(&e, &v))
+		if (!diagnose(&e, &v)) {
+			char notes[4][240];
+			int nn = i == 0 ? diagnose_notes(&e, notes, 4) : 0;
+
+			for (int k = 0; k < nn; k++)
+				printf("%s\n", notes[k]);
 			continue;
+		}
 		if (!verdicts && first)
 			*first = v;
 		verdicts++;

@@ -26,6 +26,14 @@ static int read_sysctl(const char *path)
 	return atoi(buf);
 }
 
+static int holds_bridge(const struct topo *t, uint32_t ino)
+{
+	for (int i = 0; i < t->n; i++)
+		if (t->ifs[i].role == TOPO_BRIDGE && t->ifs[i].netns_ino == ino)
+			return 1;
+	return 0;
+}
+
 static void read_links(struct nl *nl, uint32_t ino, const struct topo *t, struct link_state *links)
 {
 	struct nl_link *l = NULL;
@@ -61,6 +69,35 @@ static void read_links(struct nl *nl, uint32_t ino, const struct topo *t, struct
 		free(a);
 }
 
+/*
+ * The FORWARD chain as iptables shows it, run in the current namespace.
+ * Optional: without iptables the fields stay unknown.
+ */
+static void read_forward_chain(struct ns_state *s)
+{
+	char line[256];
+	FILE *f;
+
+	s->forward_drop_rules = -1;
+	if (access("/usr/sbin/iptables", X_OK) && access("/sbin/iptables", X_OK))
+		return;
+	fflush(stdout);
+	f = popen("iptables -w -S FORWARD 2>/dev/null", "r");
+	if (!f)
+		return;
+	s->forward_drop_rules = 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "-P FORWARD %11s", s->forward_policy) == 1)
+			continue;
+		if (strstr(line, "-j DROP") || strstr(line, "-j REJECT"))
+			s->forward_drop_rules++;
+	}
+	if (pclose(f) != 0) {
+		s->forward_policy[0] = '\0';
+		s->forward_drop_rules = -1;
+	}
+}
+
 int state_read(const struct state_ns *nss, int nns, const struct topo *t,
 	       struct ns_state *ns, struct link_state *links)
 {
@@ -85,6 +122,9 @@ int state_read(const struct state_ns *nss, int nns, const struct topo *t,
 		s->bridge_nf_call_ip6tables = read_sysctl("/proc/sys/net/bridge/bridge-nf-call-ip6tables");
 		s->icmp_echo_ignore_all = read_sysctl("/proc/sys/net/ipv4/icmp_echo_ignore_all");
 		s->ip_forward = read_sysctl("/proc/sys/net/ipv4/ip_forward");
+		s->forward_drop_rules = -1;
+		if (holds_bridge(t, s->ino))
+			read_forward_chain(s);
 		err = nl_open(&nl);
 		if (!err) {
 			read_links(&nl, s->ino, t, links);

@@ -62,3 +62,15 @@ run_nst down --all
 after=$(ip -d link show "$foreign" 2>&1 | grep -v 'timer')
 [ "$before" = "$after" ] && pass "foreign bridge untouched, also by down --all" || fail "foreign bridge changed: $after"
 expect_no_leftovers "$UNIQ"
+
+# A subnet that overlaps an existing route: exit 3, nothing made. The route
+# comes from a veth pair the test makes (and removes) in the root namespace.
+ov="${UNIQ}o"
+ip link add "$ov" type veth peer name "${ov}p"
+on_exit ip link del "$ov"
+ip addr add 10.233.7.1/24 dev "$ov"
+ip link set "$ov" up
+expect_exit 3 "subnet overlapping a route" run --lab "$UNIQ" --bridge "${UNIQ}b" --subnet 10.233.0.0/16
+expect_out "names both prefixes" "subnet 10.233.0.0/16 overlaps the existing route 10.233.7.0/24"
+if ip link show "${UNIQ}b" >/dev/null 2>&1; then fail "no bridge made on overlap"; else pass "no bridge made on overlap"; fi
+expect_no_leftovers "$UNIQ" "overlap refusal made nothing"

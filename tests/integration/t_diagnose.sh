@@ -75,6 +75,7 @@ ip netns exec "$lab-host" sysctl -qw net.bridge.bridge-nf-call-iptables=0
 ip netns exec "$lab-host" iptables -P FORWARD DROP
 expect_exit 0 "FORWARD DROP with bridge-nf-call-iptables=0 passes" run --lab "$lab"
 expect_no_out "no verdict on a healthy lab" "verdict:"
+expect_out "says the FORWARD DROP would bite with br_netfilter on" "note: iptables FORWARD in host has policy DROP, harmless now"
 run_nst down --lab "$lab"
 
 # --break never touches the real host; --fix there needs --yes.

@@ -115,6 +115,24 @@ foreign_there && pass "kill -9: foreign filter still there" || fail "kill -9: fo
 foreign_works && pass "kill -9: foreign program still works" || fail "kill -9: foreign program stopped working"
 ip netns exec "$H" tc qdisc del dev "veth3a$$" clsact
 
+# A port whose peer lives in a namespace with no name and no process (held by a
+# bind mount outside /run/netns): said as unresolved, the rest still traced.
+held=$(mktemp)
+on_exit rm -f "$held"
+on_exit umount "$held"
+unshare --net sleep 30 &
+gp=$!
+sleep 0.3
+mount --bind "/proc/$gp/ns/net" "$held"
+ip netns exec "$H" ip link add "veth5a$$" type veth peer name eth0 netns "$gp"
+ip netns exec "$H" ip link set "veth5a$$" master "$br" up
+kill "$gp"
+wait "$gp" 2>/dev/null
+expect_exit 0 "trace with an unresolvable port" trace --from "$UNIQ-c1" --to 172.18.0.3 --count 1
+expect_out "says what it cannot resolve" "unresolved: port veth5a$$: its peer is in a namespace with no name and no process"
+expect_out "still traces the rest" "replies: 1/1"
+ip netns exec "$H" ip link del "veth5a$$"
+
 # Bad input.
 expect_exit 2 "trace without --from/--to" trace
 expect_exit 2 "trace --to not an address" trace --from "$UNIQ-c1" --to 172.18.0

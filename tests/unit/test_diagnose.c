@@ -9,17 +9,12 @@
 #include <arpa/inet.h>
 #include "diagnose.h"
 #include "check.h"
+#include "canned.h"
 
 #define MAX_NS 3
 #define NTOPO (1 + 2 * MAX_NS)
 #define MAX_EV 64
-#define HOST_INO 100
-#define BR 0
-#define BR_IFINDEX 3
-#define PORT(k) (2 * (k) - 1)
-#define END(k) (2 * (k))
 
-#define ICMP_ID 0x1234
 #define LOWER_UP 0x10000
 #define FORWARDING 3
 #define BLOCKING 4
@@ -40,10 +35,6 @@
 #define ADDR_PING_RCV 0x3000
 #define ADDR_ARP_ERROR_REPORT 0x5000
 
-#define MS 1000000ull
-#define IN NSTRACE_DIR_INGRESS
-#define EG NSTRACE_DIR_EGRESS
-
 #define GUARD_NAME "OOB-ifs[-1]"
 
 /*
@@ -55,48 +46,13 @@ static struct {
 	struct topo_if ifs[NTOPO];
 } lab_mem;
 
-/* Like lab_topology(): br0, then per namespace K its port veth-brK and endpoint veth-nsK. */
+/* The canned lab of nns namespaces, in lab_mem.ifs, behind the guard. */
 static struct topo lab(int nns)
 {
-	struct topo t = { lab_mem.ifs, 1 + 2 * nns };
-	struct topo_if *br = &lab_mem.ifs[BR];
-
 	memset(&lab_mem, 0, sizeof(lab_mem));
 	snprintf(lab_mem.guard.name, sizeof(lab_mem.guard.name), GUARD_NAME);
 	lab_mem.guard.peer = lab_mem.guard.master = -1;
-	br->netns_ino = HOST_INO;
-	br->ifindex = BR_IFINDEX;
-	snprintf(br->name, sizeof(br->name), "br0");
-	snprintf(br->ns_label, sizeof(br->ns_label), "host");
-	br->role = TOPO_BRIDGE;
-	br->peer = br->master = -1;
-	br->addr.s_addr = inet_addr("10.200.0.254");
-	br->prefixlen = 24;
-	for (int k = 1; k <= nns; k++) {
-		struct topo_if *port = &lab_mem.ifs[PORT(k)], *end = &lab_mem.ifs[END(k)];
-		char addr[16];
-
-		port->netns_ino = HOST_INO;
-		port->ifindex = 10 + k;
-		snprintf(port->name, sizeof(port->name), "veth-br%d", k);
-		snprintf(port->ns_label, sizeof(port->ns_label), "host");
-		port->role = TOPO_PORT;
-		port->peer = END(k);
-		port->master = BR;
-		end->netns_ino = HOST_INO + k;
-		end->ifindex = 2;
-		snprintf(end->name, sizeof(end->name), "veth-ns%d", k);
-		snprintf(end->ns_label, sizeof(end->ns_label), "ns%d", k);
-		end->role = TOPO_ENDPOINT;
-		end->peer = PORT(k);
-		end->master = -1;
-		snprintf(addr, sizeof(addr), "10.200.0.%d", k);
-		end->addr.s_addr = inet_addr(addr);
-		end->prefixlen = 24;
-		end->mac[0] = 0x02;
-		end->mac[5] = k;
-	}
-	return t;
+	return canned_lab(lab_mem.ifs, nns, BR_IFINDEX);
 }
 
 /* Fake kernel names. */
@@ -218,21 +174,6 @@ static void add(struct scenario *s, struct nstrace_event e)
 		printf("     (setup: %s: more than %d events)\n", s->name, MAX_EV);
 }
 
-static struct nstrace_event echo(uint8_t type, const char *src, const char *dst, uint16_t seq)
-{
-	struct nstrace_event e;
-
-	memset(&e, 0, sizeof(e));
-	e.proto = NSTRACE_PROTO_ICMP;
-	e.icmp_type = type;
-	e.saddr = inet_addr(src);
-	e.daddr = inet_addr(dst);
-	e.icmp_id = htons(ICMP_ID);
-	e.icmp_seq = htons(seq);
-	e.len = 84;
-	return e;
-}
-
 static struct nstrace_event req(uint16_t seq)
 {
 	return echo(NSTRACE_ICMP_ECHO, "10.200.0.1", "10.200.0.2", seq);
@@ -241,19 +182,6 @@ static struct nstrace_event req(uint16_t seq)
 static struct nstrace_event rep(uint16_t seq)
 {
 	return echo(NSTRACE_ICMP_ECHOREPLY, "10.200.0.2", "10.200.0.1", seq);
-}
-
-static struct nstrace_event arp(uint16_t op, const char *sender, const char *target)
-{
-	struct nstrace_event e;
-
-	memset(&e, 0, sizeof(e));
-	e.proto = NSTRACE_PROTO_ARP;
-	e.arp_op = op;
-	e.saddr = inet_addr(sender);
-	e.daddr = inet_addr(target);
-	e.len = 28;
-	return e;
 }
 
 static struct nstrace_event arp_req(void)
@@ -269,13 +197,7 @@ static struct nstrace_event arp_rep(void)
 /* pkt seen by tc on topology interface idx. */
 static void seen(struct scenario *s, struct nstrace_event pkt, int idx, int dir, uint64_t ts)
 {
-	pkt.source = NSTRACE_SRC_TC;
-	pkt.dir = dir;
-	pkt.ts_ns = ts;
-	pkt.netns_ino = s->t.ifs[idx].netns_ino;
-	pkt.ifindex = s->t.ifs[idx].ifindex;
-	pkt.skb = 0xffff888000000000ull + (uint64_t)pkt.netns_ino * 0x100;
-	add(s, pkt);
+	add(s, tc(&s->t, pkt, idx, dir, ts));
 }
 
 /* pkt at one edge of netfilter hook `hook` in namespace ino (ifindex 0: no device yet). */

@@ -8,103 +8,27 @@
 #include "path.h"
 #include "output.h"
 #include "check.h"
+#include "canned.h"
 
 #define MAX_NS 4
-#define HOST_INO 100
-#define BR 0
-#define PORT(k) (2 * (k) - 1)
-#define END(k) (2 * (k))
 
 #define REASON_NO_SOCKET 3
 #define REASON_NETFILTER_DROP 12
 #define ADDR_NFT_DO_CHAIN 0x1000
 #define ADDR_PING_RCV 0x2000
 
-#define MS 1000000ull
-
 static struct topo_if lab_ifs[1 + 2 * MAX_NS];
 
-/* Like lab_topology(): br0, then per namespace K its port veth-brK and endpoint veth-nsK. */
+/* The canned lab of nns namespaces, in lab_ifs (zeroed past its end). */
 static struct topo lab(int nns)
 {
-	struct topo t = { lab_ifs, 1 + 2 * nns };
-	struct topo_if *br = &lab_ifs[BR];
-
 	memset(lab_ifs, 0, sizeof(lab_ifs));
-	br->netns_ino = HOST_INO;
-	br->ifindex = 3;
-	snprintf(br->name, sizeof(br->name), "br0");
-	snprintf(br->ns_label, sizeof(br->ns_label), "host");
-	br->role = TOPO_BRIDGE;
-	br->peer = br->master = -1;
-	br->addr.s_addr = inet_addr("10.200.0.254");
-	br->prefixlen = 24;
-	for (int k = 1; k <= nns; k++) {
-		struct topo_if *port = &lab_ifs[PORT(k)], *end = &lab_ifs[END(k)];
-		char addr[16];
-
-		port->netns_ino = HOST_INO;
-		port->ifindex = 10 + k;
-		snprintf(port->name, sizeof(port->name), "veth-br%d", k);
-		snprintf(port->ns_label, sizeof(port->ns_label), "host");
-		port->role = TOPO_PORT;
-		port->peer = END(k);
-		port->master = BR;
-		end->netns_ino = HOST_INO + k;
-		end->ifindex = 2;
-		snprintf(end->name, sizeof(end->name), "veth-ns%d", k);
-		snprintf(end->ns_label, sizeof(end->ns_label), "ns%d", k);
-		end->role = TOPO_ENDPOINT;
-		end->peer = PORT(k);
-		end->master = -1;
-		snprintf(addr, sizeof(addr), "10.200.0.%d", k);
-		end->addr.s_addr = inet_addr(addr);
-		end->prefixlen = 24;
-		end->mac[0] = 0x02;
-		end->mac[5] = k;
-	}
-	return t;
-}
-
-static struct nstrace_event echo(uint8_t type, const char *s, const char *d, uint16_t seq)
-{
-	struct nstrace_event e;
-
-	memset(&e, 0, sizeof(e));
-	e.proto = NSTRACE_PROTO_ICMP;
-	e.icmp_type = type;
-	e.saddr = inet_addr(s);
-	e.daddr = inet_addr(d);
-	e.icmp_id = htons(0x1234);
-	e.icmp_seq = htons(seq);
-	e.len = 84;
-	return e;
+	return canned_lab(lab_ifs, nns, BR_IFINDEX);
 }
 
 static struct nstrace_event arp_req(const char *sender, const char *target)
 {
-	struct nstrace_event e;
-
-	memset(&e, 0, sizeof(e));
-	e.proto = NSTRACE_PROTO_ARP;
-	e.arp_op = NSTRACE_ARP_REQUEST;
-	e.saddr = inet_addr(sender);
-	e.daddr = inet_addr(target);
-	e.len = 28;
-	return e;
-}
-
-/* The packet `pkt` seen by tc on topology interface `idx`. */
-static struct nstrace_event tc(const struct topo *t, struct nstrace_event pkt, int idx, int dir,
-			       uint64_t ts)
-{
-	pkt.source = NSTRACE_SRC_TC;
-	pkt.dir = dir;
-	pkt.ts_ns = ts;
-	pkt.netns_ino = t->ifs[idx].netns_ino;
-	pkt.ifindex = t->ifs[idx].ifindex;
-	pkt.skb = 0xffff888000000000ull + (uint64_t)pkt.netns_ino * 0x100;
-	return pkt;
+	return arp(NSTRACE_ARP_REQUEST, sender, target);
 }
 
 static struct nstrace_event drop(const struct topo *t, struct nstrace_event pkt, int idx,
@@ -117,8 +41,6 @@ static struct nstrace_event drop(const struct topo *t, struct nstrace_event pkt,
 	return pkt;
 }
 
-#define IN NSTRACE_DIR_INGRESS
-#define EG NSTRACE_DIR_EGRESS
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 static int trace(const struct topo *t, const struct nstrace_event *ev, int nev, struct packet_list *pl)
