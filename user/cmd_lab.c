@@ -112,14 +112,11 @@ int cmd_up(int argc, char **argv)
 	ret = require_root("up");
 	if (ret)
 		return ret;
-	if (lab_exists(cfg.name)) {
-		err_msg("up: lab '%s' already exists (use --lab NAME, or 'nstrace down --lab %s')",
-			cfg.name, cfg.name);
-		return EXIT_USAGE;
-	}
-	if (lab_build(&lab, &cfg, msg, sizeof(msg))) {
+	ret = lab_build(&lab, &cfg, msg, sizeof(msg));
+	if (ret) {
 		err_msg("up: %s", msg);
-		return EXIT_ENV;
+		/* A lab of that name is a usage error; a clash with something else is the environment's. */
+		return ret == -EALREADY ? EXIT_USAGE : EXIT_ENV;
 	}
 	print_lab(&lab);
 	printf("enter it: sudo nstrace exec --lab %s ns1 -- bash   (or: sudo ip netns exec %s bash)\n",

@@ -188,21 +188,19 @@ static int preflight(struct lab *lab, struct nl *host, char *msg, int msglen)
 	struct nl_route *routes;
 	int n;
 
-	if (lab->host_ns_name[0]) {
-		snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", lab->host_ns_name);
-		if (!access(path, F_OK)) {
-			snprintf(msg, msglen, "namespace '%s' already exists (remove it with 'nstrace down --lab %s' if it is nstrace's, or use --lab NAME)",
-				 lab->host_ns_name, lab->cfg.name);
-			return -EEXIST;
+	for (int k = lab->host_ns_name[0] ? 0 : 1; k <= lab->cfg.namespaces; k++) {
+		const char *ns = k ? lab->ep[k - 1].ns_name : lab->host_ns_name;
+
+		snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", ns);
+		if (access(path, F_OK))
+			continue;
+		if (ns_marked(ns, lab->cfg.name, "")) {
+			snprintf(msg, msglen, "lab '%s' already exists (use --lab NAME, or 'nstrace down --lab %s')",
+				 lab->cfg.name, lab->cfg.name);
+			return -EALREADY;
 		}
-	}
-	for (int k = 1; k <= lab->cfg.namespaces; k++) {
-		snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", lab->ep[k - 1].ns_name);
-		if (!access(path, F_OK)) {
-			snprintf(msg, msglen, "namespace '%s' already exists (remove it with 'nstrace down --lab %s' if it is nstrace's, or use --lab NAME)",
-				 lab->ep[k - 1].ns_name, lab->cfg.name);
-			return -EEXIST;
-		}
+		snprintf(msg, msglen, "namespace '%s' already exists and is not nstrace's (use --lab NAME)", ns);
+		return -EEXIST;
 	}
 	if (lab->cfg.isolated)
 		return 0;
@@ -214,6 +212,13 @@ static int preflight(struct lab *lab, struct nl *host, char *msg, int msglen)
 	}
 	for (int i = 0; i < n; i++) {
 		const char *clash = NULL;
+
+		if (is_mark_of(links[i].alias, lab->cfg.name, "")) {
+			snprintf(msg, msglen, "lab '%s' already exists (use --lab NAME, or 'nstrace down --lab %s')",
+				 lab->cfg.name, lab->cfg.name);
+			free(links);
+			return -EALREADY;
+		}
 
 		if (!strcmp(links[i].name, lab->cfg.bridge))
 			clash = "--bridge NAME";

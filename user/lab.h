@@ -65,8 +65,9 @@ int lab_config_validate(const struct lab_config *cfg, char *msg, int msglen);
 
 /*
  * Builds the lab. On failure it removes what it made and returns -errno:
- * -EEXIST/-EADDRINUSE for a name or subnet clash (msg says which), other
- * codes for kernel refusals.
+ * -EALREADY if a lab of that name exists, -EEXIST/-EADDRINUSE for a name or
+ * subnet clash with something else (msg says which), other codes for kernel
+ * refusals.
  */
 int lab_build(struct lab *lab, const struct lab_config *cfg, char *msg, int msglen);
 /* Fills lab from the marks of an existing lab; -ENOENT if there is none. */

@@ -476,6 +476,13 @@ static int port_cb(const struct nlmsghdr *nlh, void *data)
 int nl_link_dump(struct nl *nl, struct nl_link **out)
 {
 	struct growable g = { .size = sizeof(struct nl_link) };
+
+	return dump(nl, RTM_GETLINK, AF_UNSPEC, sizeof(struct ifinfomsg), link_cb, &g, (void **)out);
+}
+
+int nl_link_dump_ports(struct nl *nl, struct nl_link **out)
+{
+	struct growable g = { .size = sizeof(struct nl_link) };
 	char buf[256];
 	struct nlmsghdr *nlh;
 	int n, err;

@@ -69,6 +69,8 @@ int nl_neigh_del(struct nl *nl, int ifindex, struct in_addr addr);
 
 /* Dumps; each allocates *out (free it) and returns the count or -errno. */
 int nl_link_dump(struct nl *nl, struct nl_link **out);
+/* The same, plus bridge port state and flags (a second, AF_BRIDGE dump). */
+int nl_link_dump_ports(struct nl *nl, struct nl_link **out);
 int nl_addr_dump(struct nl *nl, struct nl_addr **out);
 int nl_route_dump(struct nl *nl, struct nl_route **out);
 

@@ -38,7 +38,7 @@ static void read_links(struct nl *nl, uint32_t ino, const struct topo *t, struct
 {
 	struct nl_link *l = NULL;
 	struct nl_addr *a = NULL;
-	int nl_count = nl_link_dump(nl, &l), na = nl_addr_dump(nl, &a);
+	int nl_count = nl_link_dump_ports(nl, &l), na = nl_addr_dump(nl, &a);
 
 	for (int i = 0; i < t->n; i++) {
 		struct link_state *s = &links[i];
