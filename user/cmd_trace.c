@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include "cli.h"
 #include "discover.h"
+#include "lab.h"
 #include "report.h"
 #include "session.h"
 #include "state.h"
@@ -31,6 +32,7 @@ static const char trace_usage[] =
 	"  --duration S       passive: stop after S seconds, 1 to 86400 (default: Ctrl-C)\n"
 	"  --bridge BR        the bridge to trace (passive), or to insist on (--from)\n"
 	"  --netns NS         passive: the namespace holding the bridge (default: ours)\n"
+	"  --lab NAME         an nstrace lab: --from takes nsK, passive watches its bridge\n"
 	"  -h, --help         this help\n"
 	"\n"
 	"Exit codes: 0 every probe (passive: every echo request seen) answered, 1 not,\n"
@@ -39,10 +41,12 @@ static const char trace_usage[] =
 	"EXAMPLES:\n"
 	"  sudo nstrace trace --from c1 --to 172.18.0.3\n"
 	"  sudo nstrace trace --from 4242 --to 172.18.0.2      # by PID\n"
-	"  sudo nstrace trace --passive --bridge docker0 --duration 10\n";
+	"  sudo nstrace trace --passive --bridge docker0 --duration 10\n"
+	"  sudo nstrace trace --lab demo --from ns1 --to 10.200.0.3\n";
 
 struct trace_opts {
-	const char *from, *bridge, *netns;
+	const char *from, *bridge, *netns, *lab;
+	char lab_from[LAB_NS_NAME_MAX], lab_netns[LAB_NS_NAME_MAX], lab_bridge[IFNAMSIZ];
 	struct in_addr to;
 	struct probe_opts probe;
 	int have_to, passive, duration_s;
@@ -50,7 +54,7 @@ struct trace_opts {
 
 static int parse_trace(int argc, char **argv, struct trace_opts *o)
 {
-	enum { OPT_FROM = 3000, OPT_TO, OPT_PASSIVE, OPT_DURATION, OPT_BRIDGE, OPT_NETNS };
+	enum { OPT_FROM = 3000, OPT_TO, OPT_PASSIVE, OPT_DURATION, OPT_BRIDGE, OPT_NETNS, OPT_LAB };
 	static const struct option opts[] = {
 		{ "from", required_argument, NULL, OPT_FROM },
 		{ "to", required_argument, NULL, OPT_TO },
@@ -60,6 +64,7 @@ static int parse_trace(int argc, char **argv, struct trace_opts *o)
 		{ "duration", required_argument, NULL, OPT_DURATION },
 		{ "bridge", required_argument, NULL, OPT_BRIDGE },
 		{ "netns", required_argument, NULL, OPT_NETNS },
+		{ "lab", required_argument, NULL, OPT_LAB },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
@@ -99,6 +104,9 @@ static int parse_trace(int argc, char **argv, struct trace_opts *o)
 		case OPT_NETNS:
 			o->netns = optarg;
 			break;
+		case OPT_LAB:
+			o->lab = optarg;
+			break;
 		case 'h':
 			fputs(trace_usage, stdout);
 			return -1;
@@ -119,10 +127,46 @@ static int parse_trace(int argc, char **argv, struct trace_opts *o)
 		err_msg("trace: give --from SRC and --to IP, or --passive");
 		return EXIT_USAGE;
 	}
+	if (o->lab && (o->netns || o->bridge)) {
+		err_msg("trace: --lab names the bridge and its namespace: drop --netns/--bridge");
+		return EXIT_USAGE;
+	}
 	if (!o->passive && (o->duration_s || o->netns)) {
 		err_msg("trace: --duration and --netns go with --passive");
 		return EXIT_USAGE;
 	}
+	return 0;
+}
+
+/* --lab: nsK, the bridge and its namespace from the lab's marks. */
+static int resolve_lab(struct trace_opts *o)
+{
+	struct lab lab;
+	char msg[512];
+	long k;
+	char *end;
+
+	if (lab_load(&lab, o->lab, msg, sizeof(msg))) {
+		err_msg("trace: %s", msg);
+		return EXIT_USAGE;
+	}
+	snprintf(o->lab_bridge, sizeof(o->lab_bridge), "%s", lab.cfg.bridge);
+	o->bridge = o->lab_bridge;
+	if (lab.host_ns_name[0]) {
+		snprintf(o->lab_netns, sizeof(o->lab_netns), "%s", lab.host_ns_name);
+		o->netns = o->lab_netns;
+	}
+	if (o->from && !strncmp(o->from, "ns", 2)) {
+		k = strtol(o->from + 2, &end, 10);
+		if (*end || end == o->from + 2 || k < 1 || k > lab.cfg.namespaces) {
+			err_msg("trace: lab '%s' has ns1..ns%d, not '%s'", o->lab, lab.cfg.namespaces, o->from);
+			lab_release(&lab);
+			return EXIT_USAGE;
+		}
+		snprintf(o->lab_from, sizeof(o->lab_from), "%s", lab.ep[k - 1].ns_name);
+		o->from = o->lab_from;
+	}
+	lab_release(&lab);
 	return 0;
 }
 
@@ -154,6 +198,8 @@ int cmd_trace(int argc, char **argv)
 	if (ret)
 		return ret;
 	install_stop_handlers();
+	if (o.lab && (ret = resolve_lab(&o)))
+		return ret;
 
 	err = o.passive ? discover_bridge(o.netns, o.bridge, &d, msg, sizeof(msg)) :
 			  discover_from(o.from, o.to, o.bridge, &d, msg, sizeof(msg));

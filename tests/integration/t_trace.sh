@@ -133,6 +133,14 @@ expect_out "says what it cannot resolve" "unresolved: port veth5a$$: its peer is
 expect_out "still traces the rest" "replies: 1/1"
 ip netns exec "$H" ip link del "veth5a$$"
 
+# An nstrace lab traced with --lab: nsK names and the lab's own bridge.
+on_exit "$NSTRACE" down --lab "$UNIQ-l"
+run_nst up --isolated --lab "$UNIQ-l" --namespaces 3
+expect_exit 0 "trace --lab --from ns1" trace --lab "$UNIQ-l" --from ns1 --to 10.200.0.3 --count 2
+expect_out "trace --lab path" "$UNIQ-l-ns1 (veth-ns1) → veth-br1 → br0* → veth-br3 → veth-ns3 ($UNIQ-l-ns3)"
+expect_exit 2 "trace --lab with an unknown nsK" trace --lab "$UNIQ-l" --from ns9 --to 10.200.0.3
+run_nst down --lab "$UNIQ-l"
+
 # Bad input.
 expect_exit 2 "trace without --from/--to" trace
 expect_exit 2 "trace --to not an address" trace --from "$UNIQ-c1" --to 172.18.0
