@@ -18,7 +18,8 @@
 #define IPPROTO_ICMP_ 1
 #define TC_ACT_UNSPEC_ (-1)	/* tcx: TCX_NEXT; clsact: continue with next filter */
 #define NF_ACCEPT_ 1
-#define MAC_HEADER_UNSET 0xffff
+#define HEADER_UNSET 0xffff	/* skb->*_header before it is set */
+#define IP_OFFSET_MASK 0x1fff	/* fragment offset bits of frag_off */
 
 /* kfunc (6.3+): the tc context as the kernel sk_buff, to reach skb->dev. */
 extern void *bpf_cast_to_kern_ctx(void *obj) __ksym;
@@ -144,7 +145,9 @@ static __always_inline int observe_tc(struct __sk_buff *ctx, __u8 dir)
 		struct iphdr *ip = (void *)(eth + 1);
 		struct icmp_echo_hdr *icmp;
 
-		if ((void *)(ip + 1) > data_end || ip->protocol != IPPROTO_ICMP_ || ip->ihl < 5)
+		/* Only a first (or whole) fragment starts with the ICMP header. */
+		if ((void *)(ip + 1) > data_end || ip->version != 4 || ip->protocol != IPPROTO_ICMP_ ||
+		    ip->ihl < 5 || (ip->frag_off & bpf_htons(IP_OFFSET_MASK)))
 			return TC_ACT_UNSPEC_;
 		icmp = (void *)ip + ip->ihl * 4;
 		if ((void *)(icmp + 1) > data_end)
@@ -191,11 +194,16 @@ static __always_inline int decode_kernel_skb(struct sk_buff *skb, struct nstrace
 	__u16 nh = BPF_CORE_READ(skb, network_header);
 	__u16 mh = BPF_CORE_READ(skb, mac_header);
 	__be16 proto = BPF_CORE_READ(skb, protocol);
+	/* Linear data ends at tail: headers past it live in page frags, not here. */
+	__u32 tail = BPF_CORE_READ(skb, tail);
+
+	if (nh == HEADER_UNSET || !nh)
+		return -1;
 
 	if (proto == bpf_htons(ETH_P_ARP_)) {
 		struct arp_eth_ipv4 arp;
 
-		if (bpf_probe_read_kernel(&arp, sizeof(arp), head + nh) ||
+		if (nh + sizeof(arp) > tail || bpf_probe_read_kernel(&arp, sizeof(arp), head + nh) ||
 		    arp.ptype != bpf_htons(ETH_P_IP_))
 			return -1;
 		fill_arp(e, &arp);
@@ -203,16 +211,18 @@ static __always_inline int decode_kernel_skb(struct sk_buff *skb, struct nstrace
 		struct iphdr ip;
 		struct icmp_echo_hdr icmp;
 
-		if (bpf_probe_read_kernel(&ip, sizeof(ip), head + nh) ||
-		    ip.protocol != IPPROTO_ICMP_ || ip.ihl < 5)
+		if (nh + sizeof(ip) > tail || bpf_probe_read_kernel(&ip, sizeof(ip), head + nh) ||
+		    ip.version != 4 || ip.protocol != IPPROTO_ICMP_ || ip.ihl < 5 ||
+		    (ip.frag_off & bpf_htons(IP_OFFSET_MASK)))
 			return -1;
-		if (bpf_probe_read_kernel(&icmp, sizeof(icmp), head + nh + ip.ihl * 4))
+		if (nh + ip.ihl * 4 + sizeof(icmp) > tail ||
+		    bpf_probe_read_kernel(&icmp, sizeof(icmp), head + nh + ip.ihl * 4))
 			return -1;
 		fill_icmp(e, &ip, &icmp);
 	} else {
 		return -1;
 	}
-	if (mh != MAC_HEADER_UNSET && proto == bpf_htons(ETH_P_IP_)) {
+	if (mh != HEADER_UNSET && proto == bpf_htons(ETH_P_IP_)) {
 		struct ethhdr eth;
 
 		if (!bpf_probe_read_kernel(&eth, sizeof(eth), head + mh)) {

@@ -25,6 +25,9 @@ int require_root(const char *cmd);
 /* SIGINT/SIGTERM set stop_requested instead of killing us mid-change. */
 void install_stop_handlers(void);
 
+/* -1 with an error printed unless name is a valid lab name. */
+int check_lab_name(const char *name);
+
 /* Topology options shared by up and run; returns 0, or 1 if opt is not one. */
 enum { OPT_LAB = 1000, OPT_NAMESPACES, OPT_SUBNET, OPT_BRIDGE, OPT_ISOLATED };
 #define LAB_LONG_OPTIONS \

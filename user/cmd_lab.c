@@ -112,11 +112,18 @@ int cmd_up(int argc, char **argv)
 	ret = require_root("up");
 	if (ret)
 		return ret;
+	/* Ctrl-C mid-build finishes the build, then undoes it: never half a lab. */
+	install_stop_handlers();
 	ret = lab_build(&lab, &cfg, msg, sizeof(msg));
 	if (ret) {
 		err_msg("up: %s", msg);
 		/* A lab of that name is a usage error; a clash with something else is the environment's. */
 		return ret == -EALREADY ? EXIT_USAGE : EXIT_ENV;
+	}
+	if (stop_requested) {
+		err_msg("up: interrupted, removing lab '%s'", cfg.name);
+		lab_teardown(&lab);
+		return EXIT_FAIL;
 	}
 	print_lab(&lab);
 	printf("enter it: sudo nstrace exec --lab %s ns1 -- bash   (or: sudo ip netns exec %s bash)\n",
@@ -142,6 +149,8 @@ int cmd_down(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "l:ah", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'l':
+			if (check_lab_name(optarg))
+				return EXIT_USAGE;
 			name = optarg;
 			named = 1;
 			break;
@@ -196,6 +205,8 @@ int cmd_status(int argc, char **argv)
 	int opt, n, ret = EXIT_PASS;
 
 	while ((opt = getopt_long(argc, argv, "l:h", opts, NULL)) != -1) {
+		if (opt == 'l' && check_lab_name(optarg))
+			return EXIT_USAGE;
 		if (opt == 'l')
 			only = optarg;
 		else
@@ -282,6 +293,8 @@ int cmd_exec(int argc, char **argv)
 
 	/* '+': options after NS belong to CMD. */
 	while ((opt = getopt_long(argc, argv, "+l:h", opts, NULL)) != -1) {
+		if (opt == 'l' && check_lab_name(optarg))
+			return EXIT_USAGE;
 		if (opt == 'l')
 			name = optarg;
 		else

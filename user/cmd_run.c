@@ -216,7 +216,7 @@ static int trace_lab(const struct run_opts *o, struct lab *lab, struct verdict *
 	nf[0] = (struct session_nf){ lab->host_fd, SESSION_NF_BRIDGE_HOOKS };
 	for (int k = 0; k < lab->cfg.namespaces; k++)
 		nf[k + 1] = (struct session_nf){ lab->ep[k].ns_fd, SESSION_NF_ENDPOINT_HOOKS };
-	err = session_start(&s, links, nlinks, nf, 1 + lab->cfg.namespaces, msg, sizeof(msg));
+	err = session_start(&s, links, nlinks, nf, 1 + lab->cfg.namespaces, 1, msg, sizeof(msg));
 	if (err) {
 		err_msg("run: %s", msg);
 		goto cleanup;
@@ -231,7 +231,7 @@ static int trace_lab(const struct run_opts *o, struct lab *lab, struct verdict *
 		err_msg("run: cannot send probes from ns%d: %s", o->from, strerror(-err));
 		goto cleanup;
 	}
-	session_filter_icmp_id(&s, sum.id);
+	session_filter_icmp_id(&s, sum.id, &lab->cfg.subnet);
 	*have_verdict = report(o, lab, &s, &topo, &sum, v);
 	ret = stop_requested ? EXIT_FAIL : sum.received == sum.sent ? EXIT_PASS : EXIT_FAIL;
 cleanup:
@@ -325,6 +325,10 @@ int cmd_run(int argc, char **argv)
 		}
 		printf("fault injected: %s: %s\n", o.fault->name, o.fault->summary);
 	}
+	if (stop_requested) {
+		ret = EXIT_FAIL;
+		goto cleanup;
+	}
 	ret = trace_lab(&o, &lab, &v, &have_verdict);
 	if (o.fix && !stop_requested && ret == EXIT_FAIL && have_verdict) {
 		if (!v.nfix) {
@@ -342,10 +346,9 @@ int cmd_run(int argc, char **argv)
 			}
 		}
 	}
-	if (stop_requested)
-		fprintf(stderr, "nstrace: run: interrupted, removing the lab\n");
-
 cleanup:
+	if (stop_requested)
+		fprintf(stderr, "nstrace: run: interrupted%s\n", built && !o.keep ? ", removing the lab" : "");
 	if (built && !o.keep) {
 		err = lab_teardown(&lab);
 		if (err < 0)

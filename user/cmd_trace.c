@@ -105,6 +105,8 @@ static int parse_trace(int argc, char **argv, struct trace_opts *o)
 			o->netns = optarg;
 			break;
 		case OPT_LAB:
+			if (check_lab_name(optarg))
+				return EXIT_USAGE;
 			o->lab = optarg;
 			break;
 		case 'h':
@@ -227,7 +229,7 @@ int cmd_trace(int argc, char **argv)
 		snprintf(nss[i].label, sizeof(nss[i].label), "%s", d.ns[i].label);
 		snprintf(nss[i].exec_prefix, sizeof(nss[i].exec_prefix), "%s", d.ns[i].exec_prefix);
 	}
-	err = session_start(&s, links, d.topo.n, nf, nnf, msg, sizeof(msg));
+	err = session_start(&s, links, d.topo.n, nf, nnf, 0, msg, sizeof(msg));
 	if (err) {
 		err_msg("trace: %s", msg);
 		goto cleanup;
@@ -257,7 +259,7 @@ int cmd_trace(int argc, char **argv)
 		err_msg("trace: cannot send probes from %s: %s", d.topo.ifs[d.src].ns_label, strerror(-err));
 		goto cleanup;
 	}
-	session_filter_icmp_id(&s, sum.id);
+	session_filter_icmp_id(&s, sum.id, NULL);
 	printf("probes: %d ICMP echo request(s) %s → %s, id 0x%04x\n", sum.sent,
 	       d.topo.ifs[d.src].ns_label, ip_str(o.to.s_addr, a, sizeof(a)), sum.id);
 	flow = (struct flow){ .src = d.src, .dst = o.to, .sent = sum.sent, .received = sum.received,

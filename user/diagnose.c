@@ -313,8 +313,7 @@ static int rule_links(const struct evidence *e, const struct packet *p, const ch
 				if (p)
 					describe_last_hop(e, p, v, what);
 				add_line(v, "state: %s does not exist in %s", x->name, x->ns_label);
-				set_cause(v, "link-missing", 1, "%s, on the path of the %s, no longer exists", x->name, what);
-				add_fix(v, "recreate the lab", "nstrace down --lab LAB && nstrace up --lab LAB");
+				set_cause(v, "link-missing", 1, "%s, on the path of the %s, no longer exists: recreate it (for an nstrace lab: down, then up again)", x->name, what);
 				return 1;
 			}
 			if (pass == 0 && !(l->flags & FLAG_UP)) {
@@ -555,7 +554,8 @@ int diagnose(const struct evidence *e, struct verdict *v)
 	char a[16];
 
 	memset(v, 0, sizeof(*v));
-	if (e->flow.sent > 0 && e->flow.received == e->flow.sent)
+	/* Nothing sent (interrupted before the first probe): nothing to judge. */
+	if (e->flow.sent == 0 || e->flow.received == e->flow.sent)
 		return 0;
 	add_line(v, "probe: %d of %d echo requests answered", e->flow.received, e->flow.sent);
 

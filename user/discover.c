@@ -410,6 +410,11 @@ int discover_from(const char *src, struct in_addr dst, const char *bridge_name,
 		goto out;
 	}
 	d->src = topo_find(&d->topo, d->ns[sns].ino, out.ifindex);
+	if (d->src < 0) {
+		snprintf(msg, msglen, "%s's %s leads to bridge %s, but its own end was not found among the bridge's ports",
+			 label, out.name, d->topo.ifs[d->bridge].name);
+		err = -ENOENT;
+	}
 out:
 	free(cat.c);
 	if (err)

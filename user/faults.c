@@ -12,7 +12,10 @@
 /* A netlink socket in the namespace behind fd, for one change. */
 static int nl_in(int fd, struct nl *nl)
 {
-	int err = netns_enter(fd);
+	int err;
+
+	memset(nl, 0, sizeof(*nl));	/* nl_close() is safe on it whatever happens */
+	err = netns_enter(fd);
 
 	if (err)
 		return err;

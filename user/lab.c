@@ -2,10 +2,12 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/file.h>
 #include <arpa/inet.h>
 #include "decode.h"
 #include "lab.h"
@@ -21,21 +23,31 @@ void lab_config_default(struct lab_config *cfg)
 	snprintf(cfg->bridge, sizeof(cfg->bridge), "%s", LAB_DEFAULT_BRIDGE);
 }
 
+int lab_name_validate(const char *name, char *msg, int msglen)
+{
+	if (!name[0]) {
+		snprintf(msg, msglen, "lab name is empty");
+		return -EINVAL;
+	}
+	if (strlen(name) > LAB_NAME_MAX) {
+		snprintf(msg, msglen, "lab name '%s' is longer than %d characters", name, LAB_NAME_MAX);
+		return -EINVAL;
+	}
+	for (const char *p = name; *p; p++) {
+		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) && *p != '-') {
+			snprintf(msg, msglen, "lab name '%s' has '%c': use only a-z, 0-9 and '-'", name, *p);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 int lab_config_validate(const struct lab_config *cfg, char *msg, int msglen)
 {
 	char buf[32], name[64];
 
-	if (!cfg->name[0]) {
-		snprintf(msg, msglen, "lab name is empty");
+	if (lab_name_validate(cfg->name, msg, msglen))
 		return -EINVAL;
-	}
-	for (const char *p = cfg->name; *p; p++) {
-		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) && *p != '-') {
-			snprintf(msg, msglen, "lab name '%s' has '%c': use only a-z, 0-9 and '-'",
-				 cfg->name, *p);
-			return -EINVAL;
-		}
-	}
 	if (cfg->namespaces < 2 || cfg->namespaces > LAB_MAX_NAMESPACES) {
 		snprintf(msg, msglen, "--namespaces %d is out of range (2 to %d)",
 			 cfg->namespaces, LAB_MAX_NAMESPACES);
@@ -259,7 +271,7 @@ static int preflight(struct lab *lab, struct nl *host, char *msg, int msglen)
 static int build_bridge(struct lab *lab, struct nl *host, char *msg, int msglen)
 {
 	char alias[NL_ALIAS_MAX], sub[32];
-	struct nl_link br;
+	struct nl_link br = {};
 	int err;
 
 	snprintf(alias, sizeof(alias), LAB_MARK "%s:bridge n=%d subnet=%s", lab->cfg.name,
@@ -281,6 +293,9 @@ static int build_bridge(struct lab *lab, struct nl *host, char *msg, int msglen)
 	if (err) {
 		snprintf(msg, msglen, "cannot configure bridge '%s': %s%s%s", lab->cfg.bridge,
 			 strerror(-err), host->ext_ack[0] ? ": " : "", host->ext_ack);
+		/* NLM_F_EXCL made it ours; unmarked, nothing else would ever remove it. */
+		if (br.ifindex)
+			nl_link_del(host, br.ifindex);
 		return err;
 	}
 	lab->bridge_ifindex = br.ifindex;
@@ -356,6 +371,7 @@ static int build_endpoint(struct lab *lab, struct nl *host, int k, char *msg, in
 	err = nl_link_set_alias(host, port.ifindex, port_alias);
 	if (err) {
 		snprintf(msg, msglen, "cannot mark '%s': %s", ep->port, strerror(-err));
+		nl_link_del(host, port.ifindex);	/* ours by NLM_F_EXCL, and unmarked */
 		return err;
 	}
 	err = configure_endpoint(lab, ep, end_alias);
@@ -368,7 +384,7 @@ static int build_endpoint(struct lab *lab, struct nl *host, int k, char *msg, in
 static int open_host(struct lab *lab)
 {
 	if (!lab->host_ns_name[0]) {
-		lab->host_fd = dup(netns_origin_fd());
+		lab->host_fd = fcntl(netns_origin_fd(), F_DUPFD_CLOEXEC, 0);
 		if (lab->host_fd < 0)
 			return -errno;
 	} else {
@@ -392,7 +408,48 @@ static int host_nl(struct lab *lab, struct nl *nl)
 	return err;
 }
 
+/*
+ * One nstrace at a time may check names and build, or remove: without it two
+ * runs of the same lab both pass the preflight, and the loser's undo (which
+ * removes by mark) would tear down the winner's objects.
+ */
+static int lab_lock(void)
+{
+	int fd = open(LAB_LOCK_FILE, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return -errno;
+	while (flock(fd, LOCK_EX))
+		if (errno != EINTR) {
+			close(fd);
+			return -errno;
+		}
+	return fd;
+}
+
+static void lab_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
+static int lab_build_locked(struct lab *lab, const struct lab_config *cfg, char *msg, int msglen);
+static int remove_marked_locked(const char *name);
+
 int lab_build(struct lab *lab, const struct lab_config *cfg, char *msg, int msglen)
+{
+	int lock = lab_lock(), err;
+
+	if (lock < 0) {
+		snprintf(msg, msglen, "cannot lock " LAB_LOCK_FILE ": %s", strerror(-lock));
+		return lock;
+	}
+	err = lab_build_locked(lab, cfg, msg, msglen);
+	lab_unlock(lock);
+	return err;
+}
+
+static int lab_build_locked(struct lab *lab, const struct lab_config *cfg, char *msg, int msglen)
 {
 	char host_alias[NL_ALIAS_MAX];
 	struct lo_mark lo = { host_alias };
@@ -448,7 +505,8 @@ int lab_build(struct lab *lab, const struct lab_config *cfg, char *msg, int msgl
 	return 0;
 
 fail:
-	lab_remove_marked(cfg->name);
+	/* The preflight, under the same lock, saw nothing of this lab: all marked is ours. */
+	remove_marked_locked(cfg->name);
 fail_nothing_made:
 	lab_release(lab);
 	return err;
@@ -464,6 +522,8 @@ static int parse_bridge_mark(const char *alias, struct lab_config *cfg)
 	if (!n || !s || sscanf(s + 8, "%31s", sub) != 1)
 		return -EINVAL;
 	cfg->namespaces = atoi(n + 3);
+	if (cfg->namespaces < 1 || cfg->namespaces > LAB_MAX_NAMESPACES)
+		return -EINVAL;
 	return cidr_parse(sub, &cfg->subnet);
 }
 
@@ -676,7 +736,7 @@ static int remove_root_links(const char *lab, int *removed)
 	return err;
 }
 
-int lab_remove_marked(const char *name)
+static int remove_marked_locked(const char *name)
 {
 	struct remove_ctx ctx = { name, 0, 0 };
 	int err;
@@ -687,6 +747,17 @@ int lab_remove_marked(const char *name)
 	if (err || ctx.err)
 		return err ? err : ctx.err;
 	return ctx.removed;
+}
+
+int lab_remove_marked(const char *name)
+{
+	int lock = lab_lock(), n;
+
+	if (lock < 0)
+		return lock;
+	n = remove_marked_locked(name);
+	lab_unlock(lock);
+	return n;
 }
 
 struct list_ctx {

@@ -17,6 +17,7 @@
 #define LAB_NS_NAME_MAX (LAB_NAME_MAX + 16)
 #define LAB_MAX_NAMESPACES 250
 #define LAB_MARK "nstrace:"
+#define LAB_LOCK_FILE "/run/nstrace.lock"
 #define LAB_DEFAULT_NAME "nstrace"
 #define LAB_DEFAULT_BRIDGE "br0"
 #define LAB_DEFAULT_SUBNET "10.200.0.0/24"
@@ -55,6 +56,8 @@ struct lab {
 	struct lab_endpoint *ep;		/* cfg.namespaces entries */
 };
 
+/* a-z, 0-9 and '-', 1 to LAB_NAME_MAX characters; -EINVAL with msg. */
+int lab_name_validate(const char *name, char *msg, int msglen);
 /* Defaults for every field. */
 void lab_config_default(struct lab_config *cfg);
 /*

@@ -18,6 +18,14 @@ struct ns_view {
 	int naddrs;
 };
 
+static void free_view(struct ns_view *v)
+{
+	if (v->nlinks > 0)
+		free(v->links);
+	if (v->naddrs > 0)
+		free(v->addrs);
+}
+
 static int read_view(int fd, struct ns_view *v)
 {
 	struct nl nl;
@@ -37,16 +45,11 @@ static int read_view(int fd, struct ns_view *v)
 		nl_close(&nl);
 	}
 	netns_return();
+	if (err)
+		free_view(v);	/* whichever dump did succeed */
 	return err;
 }
 
-static void free_view(struct ns_view *v)
-{
-	if (v->nlinks > 0)
-		free(v->links);
-	if (v->naddrs > 0)
-		free(v->addrs);
-}
 
 static const struct nl_link *by_index(const struct ns_view *v, int ifindex)
 {

@@ -97,16 +97,24 @@ void install_stop_handlers(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+int check_lab_name(const char *name)
+{
+	char msg[128];
+
+	if (!lab_name_validate(name, msg, sizeof(msg)))
+		return 0;
+	err_msg("invalid --lab: %s", msg);
+	return -1;
+}
+
 int parse_lab_option(int opt, const char *arg, struct lab_config *cfg)
 {
 	long n;
 
 	switch (opt) {
 	case OPT_LAB:
-		if (strlen(arg) > LAB_NAME_MAX) {
-			err_msg("invalid --lab '%s': longer than %d characters", arg, LAB_NAME_MAX);
+		if (check_lab_name(arg))
 			return -1;
-		}
 		snprintf(cfg->name, sizeof(cfg->name), "%s", arg);
 		return 0;
 	case OPT_NAMESPACES:

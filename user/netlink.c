@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 #include <arpa/inet.h>
+#include <sys/socket.h>
 #include <linux/if_link.h>
 #include <linux/if_addr.h>
 #include <linux/if_bridge.h>
@@ -103,6 +104,25 @@ static mnl_cb_t control_cbs[NLMSG_MIN_TYPE] = {
 	[NLMSG_DONE] = done_cb,
 };
 
+/*
+ * After a failed dump its rest would still arrive, and the next request on
+ * this socket would read it as its own answer (and fail): read it away.
+ */
+static void drain_dump(struct nl *nl, char *buf)
+{
+	for (int rounds = 0; rounds < 1024; rounds++) {
+		ssize_t n = recv(mnl_socket_get_fd(nl->sock), buf, NL_BUF_SIZE, MSG_DONTWAIT);
+		const struct nlmsghdr *h = (const void *)buf;
+		int len = (int)n;
+
+		if (n <= 0)
+			return;
+		for (; mnl_nlmsg_ok(h, len); h = mnl_nlmsg_next(h, &len))
+			if (h->nlmsg_seq == nl->seq && (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR))
+				return;
+	}
+}
+
 /* Send one request and run cb over every reply until ACK/DONE. */
 static int nl_exchange(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 {
@@ -124,8 +144,13 @@ static int nl_exchange(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *d
 		ret = mnl_cb_run2(buf, ret, nl->seq, nl->portid, data_cb, &x,
 				  control_cbs, NLMSG_MIN_TYPE);
 	} while (ret > 0);
+	if (ret < 0) {
+		ret = -errno;
+		if (nlh->nlmsg_flags & NLM_F_DUMP)
+			drain_dump(nl, buf);
+	}
 	free(buf);
-	return ret < 0 ? -errno : 0;
+	return ret < 0 ? ret : 0;
 }
 
 static struct nlmsghdr *put_header(char *buf, int type, int flags)
@@ -341,7 +366,14 @@ static int dump(struct nl *nl, int type, int family, size_t hdr_size, mnl_cb_t c
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	gen = mnl_nlmsg_put_extra_header(nlh, hdr_size);
 	gen->rtgen_family = family;
-	err = nl_exchange(nl, nlh, cb, g);
+	/* A dump the kernel marks interrupted (links changed meanwhile) is retried. */
+	for (int tries = 0; tries < 3; tries++) {
+		err = nl_exchange(nl, nlh, cb, g);
+		if (err != -EINTR)
+			break;
+		g->count = 0;
+		g->error = 0;
+	}
 	if (!err)
 		err = g->error;
 	if (err) {

@@ -137,7 +137,9 @@ int netns_run(int fd, char *const argv[], const char *cmd, int quiet)
 		execvp(argv ? argv[0] : "sh", argv ? argv : shell);
 		_exit(127);
 	}
-	if (waitpid(pid, &status, 0) < 0)
-		return -errno;
+	/* A signal for us (Ctrl-C) must not orphan the child mid-change. */
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }

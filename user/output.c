@@ -118,6 +118,28 @@ void print_packets(FILE *f, const struct topo *t, const struct nstrace_event *ev
 	}
 }
 
+/* A benign drop like ev[i] (same reason, place, device) came before it. */
+static int benign_seen(const struct nstrace_event *ev, int i, const struct namer *nm)
+{
+	for (int j = 0; j < i; j++)
+		if (ev[j].source == NSTRACE_SRC_DROP && ev[j].drop_reason == ev[i].drop_reason &&
+		    ev[j].location == ev[i].location && ev[j].netns_ino == ev[i].netns_ino &&
+		    ev[j].ifindex == ev[i].ifindex && drop_benign_why(&ev[j], nm))
+			return 1;
+	return 0;
+}
+
+static int benign_alike(const struct nstrace_event *ev, int nev, int i)
+{
+	int n = 0;
+
+	for (int j = i; j < nev; j++)
+		n += ev[j].source == NSTRACE_SRC_DROP && ev[j].drop_reason == ev[i].drop_reason &&
+		     ev[j].location == ev[i].location && ev[j].netns_ino == ev[i].netns_ino &&
+		     ev[j].ifindex == ev[i].ifindex;
+	return n;
+}
+
 int print_drops(FILE *f, const struct topo *t, const struct nstrace_event *ev, int nev,
 		const struct namer *nm)
 {
@@ -133,6 +155,8 @@ int print_drops(FILE *f, const struct topo *t, const struct nstrace_event *ev, i
 		if (!total++)
 			fprintf(f, "drops:\n");
 		benign = drop_benign_why(e, nm);
+		if (benign && benign_seen(ev, i, nm))
+			continue;	/* said once, with how many there were */
 		if (nm && nm->symbol)
 			nm->symbol(nm->ctx, e->location, loc, sizeof(loc));
 		else
@@ -141,9 +165,13 @@ int print_drops(FILE *f, const struct topo *t, const struct nstrace_event *ev, i
 			drop_reason_str(nm, e->drop_reason, reason, sizeof(reason)), loc,
 			if_name(t, e, ifb, sizeof(ifb)), ns_name(t, e->netns_ino, nsb, sizeof(nsb)),
 			pkt_describe(e, desc, sizeof(desc)));
-		if (benign)
+		if (benign) {
+			int alike = benign_alike(ev, nev, i);
+
 			fprintf(f, "    ignored: %s\n", benign);
-		else
+			if (alike > 1)
+				fprintf(f, "    (%d more like it, ignored for the same reason)\n", alike - 1);
+		} else
 			relevant++;
 	}
 	if (!total)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -103,21 +104,32 @@ int probes_attach_tc(struct probes *p, int netns_fd, int ifindex, char *msg, int
 {
 	int err = 0;
 
+	if (netns_fd < 0) {
+		snprintf(msg, msglen, "cannot attach to ifindex %d: its namespace is gone", ifindex);
+		return -EBADF;
+	}
 	for (int egress = 0; egress <= 1 && !err; egress++) {
 		struct bpf_program *prog = egress ? p->skel->progs.tc_egress : p->skel->progs.tc_ingress;
 		struct probe_tc *t;
 
-		p->tc = grow_array(p->tc, &p->tc_cap, p->ntc, sizeof(*p->tc));
-		if (!p->tc)
-			return -ENOMEM;
+		struct probe_tc *grown = grow_array(p->tc, &p->tc_cap, p->ntc, sizeof(*p->tc));
+
+		if (!grown) {
+			snprintf(msg, msglen, "out of memory");
+			return -ENOMEM;	/* p->tc still holds what is attached: detach frees it */
+		}
+		p->tc = grown;
 		t = &p->tc[p->ntc];
 		memset(t, 0, sizeof(*t));
 		t->ifindex = ifindex;
 		t->egress = egress;
 		t->link_fd = -1;
-		t->netns_fd = dup(netns_fd);
-		if (t->netns_fd < 0)
-			return -errno;
+		t->netns_fd = fcntl(netns_fd, F_DUPFD_CLOEXEC, 0);
+		if (t->netns_fd < 0) {
+			err = -errno;
+			snprintf(msg, msglen, "cannot keep the namespace fd: %s", strerror(-err));
+			return err;
+		}
 		/* tcx links and tc hooks bind to the caller's namespace. */
 		err = netns_enter(netns_fd);
 		if (!err) {
@@ -157,16 +169,21 @@ int probes_attach_nf_hook(struct probes *p, int netns_fd, int hook, char *msg, i
 	int prios[2] = { NSTRACE_NF_PRIO_FIRST, NSTRACE_NF_PRIO_LAST };
 	int err = netns_enter(netns_fd);
 
-	if (err)
+	if (err) {
+		snprintf(msg, msglen, "cannot enter the namespace of a netfilter hook: %s", strerror(-err));
 		return err;
+	}
 	for (int i = 0; i < 2; i++) {
 		int fd;
 
-		p->nf = grow_array(p->nf, &p->nf_cap, p->nnf, sizeof(*p->nf));
-		if (!p->nf) {
+		struct probe_nf *grown = grow_array(p->nf, &p->nf_cap, p->nnf, sizeof(*p->nf));
+
+		if (!grown) {
+			snprintf(msg, msglen, "out of memory");
 			err = -ENOMEM;
 			break;
 		}
+		p->nf = grown;
 		fd = nflink_create(bpf_program__fd(progs[i]), NSTRACE_NFPROTO_IPV4, hook, prios[i]);
 		if (fd < 0) {
 			err = fd;
@@ -204,7 +221,7 @@ uint64_t probes_lost(const struct probes *p)
 	return total;
 }
 
-static void detach_tc(struct probe_tc *t)
+static void detach_tc(struct probe_tc *t, int keep_qdisc)
 {
 	if (t->mode == PROBE_TCX) {
 		close(t->link_fd);
@@ -218,7 +235,7 @@ static void detach_tc(struct probe_tc *t)
 		 * Only a qdisc we created; detach runs in reverse, so the entry that
 		 * created it comes last, after our other filter is gone.
 		 */
-		if (t->created_qdisc) {
+		if (t->created_qdisc && !keep_qdisc) {
 			hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
 			bpf_tc_hook_destroy(&hook);
 		}
@@ -235,7 +252,7 @@ void probes_destroy(struct probes *p)
 	p->nf = NULL;
 	p->nnf = p->nf_cap = 0;
 	for (int i = p->ntc - 1; i >= 0; i--)
-		detach_tc(&p->tc[i]);
+		detach_tc(&p->tc[i], p->keep_qdisc);
 	free(p->tc);
 	p->tc = NULL;
 	p->ntc = p->tc_cap = 0;

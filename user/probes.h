@@ -34,6 +34,7 @@ struct probes {
 	int nnf, nf_cap;
 	int drops_attached;
 	int force_clsact;	/* testing/old kernels: skip tcx */
+	int keep_qdisc;		/* clsact fallback on links not ours: never remove a qdisc */
 };
 
 /* Opens and loads the BPF object; want_nf also loads the netfilter programs. */

@@ -25,11 +25,12 @@ static const char *namer_symbol(const void *ctx, uint64_t addr, char *buf, int s
 }
 
 int session_start(struct session *s, const struct session_link *links, int nlinks,
-		  const struct session_nf *nf, int nnf, char *msg, int msglen)
+		  const struct session_nf *nf, int nnf, int links_are_ours, char *msg, int msglen)
 {
 	int err;
 
 	memset(s, 0, sizeof(*s));
+	msg[0] = '\0';
 	err = kernel_names_load(&s->names);
 	if (err) {
 		snprintf(msg, msglen, "cannot read the kernel's names (BTF, /proc/kallsyms): %s",
@@ -48,6 +49,7 @@ int session_start(struct session *s, const struct session_link *links, int nlink
 	}
 	if (err)
 		return err;
+	s->probes.keep_qdisc = !links_are_ours;
 	for (int i = 0; i < nlinks && !err; i++)
 		err = probes_watch_netns(&s->probes, links[i].netns_ino);
 	if (err) {
@@ -59,6 +61,8 @@ int session_start(struct session *s, const struct session_link *links, int nlink
 	if (!err)
 		err = probes_attach_drops(&s->probes, msg, msglen);
 	for (int i = 0; i < nnf && !err; i++) {
+		if (nf[i].netns_fd < 0)
+			continue;	/* a namespace that is gone: its links were skipped too */
 		for (int h = 0; h < 5 && !err; h++)
 			if (nf[i].hooks & (1 << h))
 				err = probes_attach_nf_hook(&s->probes, nf[i].netns_fd, h, msg, msglen);
@@ -70,6 +74,8 @@ int session_start(struct session *s, const struct session_link *links, int nlink
 			snprintf(msg, msglen, "cannot open the ring buffer: %s", strerror(-err));
 	}
 	s->ntc_links = nlinks;
+	if (err && !msg[0])
+		snprintf(msg, msglen, "cannot attach the observers: %s", strerror(-err));
 	return err;
 }
 
@@ -134,14 +140,19 @@ int session_probe(struct session *s, int src_netns_fd, int src_ifindex, struct i
 	return err;
 }
 
-void session_filter_icmp_id(struct session *s, uint16_t id)
+void session_filter_icmp_id(struct session *s, uint16_t id, const struct cidr *subnet)
 {
 	int kept = 0;
 
 	for (int i = 0; i < s->col.count; i++) {
 		const struct nstrace_event *e = &s->col.events[i];
+		struct in_addr sa = { e->saddr }, da = { e->daddr };
 
 		if (e->proto == NSTRACE_PROTO_ICMP && ntohs(e->icmp_id) != id)
+			continue;
+		/* The host's own ARP (a lab in the root namespace sees it) is not ours. */
+		if (e->proto == NSTRACE_PROTO_ARP && subnet &&
+		    !cidr_contains(subnet, sa) && !cidr_contains(subnet, da))
 			continue;
 		s->col.events[kept++] = *e;
 	}

@@ -6,6 +6,7 @@
 #ifndef NSTRACE_SESSION_H
 #define NSTRACE_SESSION_H
 
+#include "cidr.h"
 #include "collect.h"
 #include "decode.h"
 #include "ksyms.h"
@@ -38,10 +39,11 @@ struct session {
 
 /*
  * Loads names and programs, watches the namespaces, attaches to every link
- * and to the netfilter hooks asked for.
+ * and to the netfilter hooks asked for. On links that are not ours, a clsact
+ * fallback never removes a qdisc (someone may have added filters to it).
  */
 int session_start(struct session *s, const struct session_link *links, int nlinks,
-		  const struct session_nf *nf, int nnf, char *msg, int msglen);
+		  const struct session_nf *nf, int nnf, int links_are_ours, char *msg, int msglen);
 /*
  * Sends count probes from src_netns_fd to dst every interval_ms, draining
  * events meanwhile, then waits for late replies. Stops early on a signal.
@@ -51,7 +53,7 @@ int session_probe(struct session *s, int src_netns_fd, int src_ifindex, struct i
 /* Detaches observers (events already read stay in s->col). */
 void session_stop(struct session *s);
 void session_free(struct session *s);
-/* Keeps ARP and this id's ICMP only. */
-void session_filter_icmp_id(struct session *s, uint16_t id);
+/* Keeps this id's ICMP, and ARP about subnet (any ARP if subnet is NULL). */
+void session_filter_icmp_id(struct session *s, uint16_t id, const struct cidr *subnet);
 
 #endif
