@@ -110,21 +110,19 @@ struct lo_mark {
 	const char *alias;
 };
 
+/* A new namespace's loopback always has this ifindex (LOOPBACK_IFINDEX). */
+#define LO_IFINDEX 1
+
 /* Runs inside a new namespace: mark lo and bring it up. */
 static int mark_lo(void *arg)
 {
 	const struct lo_mark *m = arg;
-	struct nl_link lo;
 	struct nl nl;
 	int err = nl_open(&nl);
 
 	if (err)
 		return err;
-	err = nl_link_get(&nl, "lo", &lo);
-	if (!err)
-		err = nl_link_set_alias(&nl, lo.ifindex, m->alias);
-	if (!err)
-		err = nl_link_set_up(&nl, lo.ifindex, 1);
+	err = nl_link_mark_up(&nl, LO_IFINDEX, m->alias);
 	nl_close(&nl);
 	return err;
 }
@@ -285,11 +283,9 @@ static int build_bridge(struct lab *lab, struct nl *host, char *msg, int msglen)
 	/* IFLA_IFALIAS is ignored when a link is created: mark it at once after. */
 	err = nl_link_get(host, lab->cfg.bridge, &br);
 	if (!err)
-		err = nl_link_set_alias(host, br.ifindex, alias);
+		err = nl_link_mark_up(host, br.ifindex, alias);
 	if (!err)
 		err = nl_addr_add(host, br.ifindex, lab->bridge_addr, lab->cfg.subnet.prefixlen);
-	if (!err)
-		err = nl_link_set_up(host, br.ifindex, 1);
 	if (err) {
 		snprintf(msg, msglen, "cannot configure bridge '%s': %s%s%s", lab->cfg.bridge,
 			 strerror(-err), host->ext_ack[0] ? ": " : "", host->ext_ack);
@@ -316,11 +312,9 @@ static int configure_endpoint(struct lab *lab, struct lab_endpoint *ep, const ch
 		goto out;
 	err = nl_link_get(&nl, ep->ifname, &l);
 	if (!err)
-		err = nl_link_set_alias(&nl, l.ifindex, alias);
-	if (!err)
 		err = nl_addr_add(&nl, l.ifindex, ep->addr, lab->cfg.subnet.prefixlen);
 	if (!err)
-		err = nl_link_set_up(&nl, l.ifindex, 1);
+		err = nl_link_mark_up(&nl, l.ifindex, alias);
 	if (!err) {
 		ep->ifindex = l.ifindex;
 		memcpy(ep->mac, l.mac, 6);

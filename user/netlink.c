@@ -263,6 +263,19 @@ int nl_link_set_alias(struct nl *nl, int ifindex, const char *alias)
 	return nl_exchange(nl, nlh, NULL, NULL);
 }
 
+int nl_link_mark_up(struct nl *nl, int ifindex, const char *alias)
+{
+	char buf[512];
+	struct nlmsghdr *nlh = put_header(buf, RTM_NEWLINK, 0);
+	struct ifinfomsg *ifi = put_ifinfo(nlh, ifindex);
+
+	ifi->ifi_flags = IFF_UP;
+	ifi->ifi_change = IFF_UP;
+	if (put_name_alias(nlh, sizeof(buf), NULL, alias))
+		return -EMSGSIZE;
+	return nl_exchange(nl, nlh, NULL, NULL);
+}
+
 int nl_link_del(struct nl *nl, int ifindex)
 {
 	char buf[256];

@@ -61,6 +61,8 @@ int nl_veth_create(struct nl *nl, const char *name, const char *alias, int maste
 int nl_link_set_up(struct nl *nl, int ifindex, int up);
 int nl_link_set_master(struct nl *nl, int ifindex, int master);
 int nl_link_set_alias(struct nl *nl, int ifindex, const char *alias);
+/* Alias and up in one request. */
+int nl_link_mark_up(struct nl *nl, int ifindex, const char *alias);
 int nl_link_del(struct nl *nl, int ifindex);
 int nl_bridge_set_nf_call_iptables(struct nl *nl, int ifindex, int on);
 int nl_addr_add(struct nl *nl, int ifindex, struct in_addr addr, int prefixlen);

@@ -50,15 +50,22 @@ uint32_t netns_inode(int fd)
  */
 static int prepare_run_dir(void)
 {
+	static int prepared;
+
+	if (prepared)
+		return 0;
 	if (mkdir(NETNS_RUN_DIR, 0755) && errno != EEXIST)
 		return -errno;
 	if (!mount("", NETNS_RUN_DIR, "none", MS_SHARED | MS_REC, NULL))
-		return 0;
+		return (prepared = 1), 0;
 	if (errno != EINVAL)
 		return -errno;
 	if (mount(NETNS_RUN_DIR, NETNS_RUN_DIR, "none", MS_BIND | MS_REC, NULL))
 		return -errno;
-	return mount("", NETNS_RUN_DIR, "none", MS_SHARED | MS_REC, NULL) ? -errno : 0;
+	if (mount("", NETNS_RUN_DIR, "none", MS_SHARED | MS_REC, NULL))
+		return -errno;
+	prepared = 1;
+	return 0;
 }
 
 int netns_create(const char *name, int (*init)(void *arg), void *arg)
