@@ -253,19 +253,15 @@ int cmd_status(int argc, char **argv)
 /* "ns2", "host", or a full namespace name of the lab. */
 static int resolve_ns(const struct lab *lab, const char *ns, char *out, int size)
 {
-	long k;
-	char *end;
+	int k = lab_endpoint_number(lab, ns);
 
 	if (!strcmp(ns, "host") && lab->host_ns_name[0]) {
 		snprintf(out, size, "%s", lab->host_ns_name);
 		return 0;
 	}
-	if (!strncmp(ns, "ns", 2)) {
-		k = strtol(ns + 2, &end, 10);
-		if (*end == '\0' && end != ns + 2 && k >= 1 && k <= lab->cfg.namespaces) {
-			snprintf(out, size, "%s", lab->ep[k - 1].ns_name);
-			return 0;
-		}
+	if (k) {
+		snprintf(out, size, "%s", lab->ep[k - 1].ns_name);
+		return 0;
 	}
 	for (int k2 = 0; k2 < lab->cfg.namespaces; k2++)
 		if (!strcmp(ns, lab->ep[k2].ns_name)) {

@@ -264,12 +264,14 @@ int cmd_run(int argc, char **argv)
 	struct lab lab = { .host_fd = -1 };
 	struct verdict v;
 	char msg[512];
-	int err, built = 0, ret, have_verdict = 0;
+	int err, built = 0, ret, have_verdict = 0, existing;
 
 	ret = parse_run(argc, argv, &o);
 	if (ret)
 		return ret < 0 ? EXIT_PASS : ret;
-	if (!o.lab_given || !lab_exists(o.cfg.name)) {
+	/* --lab naming an existing lab traces it; anything else builds one. */
+	existing = o.lab_given && lab_exists(o.cfg.name);
+	if (!existing) {
 		if (lab_config_validate(&o.cfg, msg, sizeof(msg))) {
 			err_msg("run: %s", msg);
 			return EXIT_USAGE;
@@ -284,7 +286,7 @@ int cmd_run(int argc, char **argv)
 		return ret;
 	install_stop_handlers();
 
-	if (o.lab_given && lab_exists(o.cfg.name)) {
+	if (existing) {
 		if (lab_load(&lab, o.cfg.name, msg, sizeof(msg))) {
 			err_msg("run: %s", msg);
 			return EXIT_ENV;

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <arpa/inet.h>
 #include "cli.h"
 #include "discover.h"
@@ -145,8 +144,6 @@ static int resolve_lab(struct trace_opts *o)
 {
 	struct lab lab;
 	char msg[512];
-	long k;
-	char *end;
 
 	if (lab_load(&lab, o->lab, msg, sizeof(msg))) {
 		err_msg("trace: %s", msg);
@@ -159,8 +156,9 @@ static int resolve_lab(struct trace_opts *o)
 		o->netns = o->lab_netns;
 	}
 	if (o->from && !strncmp(o->from, "ns", 2)) {
-		k = strtol(o->from + 2, &end, 10);
-		if (*end || end == o->from + 2 || k < 1 || k > lab.cfg.namespaces) {
+		int k = lab_endpoint_number(&lab, o->from);
+
+		if (!k) {
 			err_msg("trace: lab '%s' has ns1..ns%d, not '%s'", o->lab, lab.cfg.namespaces, o->from);
 			lab_release(&lab);
 			return EXIT_USAGE;
@@ -170,13 +168,6 @@ static int resolve_lab(struct trace_opts *o)
 	}
 	lab_release(&lab);
 	return 0;
-}
-
-static void sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
 }
 
 int cmd_trace(int argc, char **argv)

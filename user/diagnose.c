@@ -73,18 +73,22 @@ static const char *label_of(const struct evidence *e, uint32_t ino)
 
 /* ---- picking the packet whose fate decides the flow ---- */
 
+/* The packet is of this kind, between these addresses, and (ICMP) of this flow's id. */
+static int packet_is(const struct evidence *e, const struct packet *p, int proto, int type,
+		     uint32_t saddr, uint32_t daddr)
+{
+	return p->key.proto == proto && p->key.type == type && p->key.saddr == saddr &&
+	       p->key.daddr == daddr && (proto != NSTRACE_PROTO_ICMP || ntohs(p->key.id) == e->flow.icmp_id);
+}
+
 static const struct packet *find_packet(const struct evidence *e, int proto, int type,
 					uint32_t saddr, uint32_t daddr, int want_undelivered)
 {
 	for (int i = 0; i < e->pl->n; i++) {
 		const struct packet *p = &e->pl->pkts[i];
 
-		if (p->key.proto != proto || p->key.type != type || p->key.saddr != saddr ||
-		    p->key.daddr != daddr)
-			continue;
-		if (proto == NSTRACE_PROTO_ICMP && ntohs(p->key.id) != e->flow.icmp_id)
-			continue;
-		if (want_undelivered < 0 || p->delivered == !want_undelivered)
+		if (packet_is(e, p, proto, type, saddr, daddr) &&
+		    (want_undelivered < 0 || p->delivered == !want_undelivered))
 			return p;
 	}
 	return NULL;
@@ -139,6 +143,16 @@ static void describe_last_hop(const struct evidence *e, const struct packet *p, 
 
 /* ---- rules ---- */
 
+/* Netfilter dropped a bridged packet that br_netfilter did not divert: the bridge family did. */
+static void bridge_family_drop(struct verdict *v, const struct ns_state *ns, const char *what,
+			       const char *pre)
+{
+	set_cause(v, "bridge-firewall-drop", 1,
+		  "a bridge-family firewall rule (nft bridge table or ebtables) in %s dropped the %s; br_netfilter did not pass it to iptables/arptables",
+		  ns->label, what);
+	add_fix(v, "shows the bridge-family rules; remove the one that drops", "%snft list ruleset bridge", pre);
+}
+
 static int rule_drop(const struct evidence *e, const struct packet *p, const char *what,
 		     struct verdict *v)
 {
@@ -148,7 +162,7 @@ static int rule_drop(const struct evidence *e, const struct packet *p, const cha
 	const char *hook_name = hook ? nf_hook_name(hook->nf_hook) : NULL;
 	const struct ns_state *ns;
 	const char *pre;
-	int bridge_idx = -1;
+	int bridge_idx = -1, at = -1;
 
 	if (!d && !hook)
 		return 0;
@@ -157,13 +171,12 @@ static int rule_drop(const struct evidence *e, const struct packet *p, const cha
 		add_line(v, "event: netfilter %s in %s: entered at the first priority, never reached the last",
 			 nf_hook_name(hook->nf_hook), label_of(e, hook->netns_ino));
 	if (d) {
+		at = topo_find(e->topo, d->netns_ino, d->ifindex);
 		drop_reason_str(e->nm, d->drop_reason, reason, sizeof(reason));
 		drop_location_func(e->nm, d->location, func, sizeof(func));
 		add_line(v, "event: kfree_skb %s%s at %s (dev %s, %s)",
 			 strncmp(reason, "reason ", 7) ? "reason " : "", reason, func,
-			 topo_find(e->topo, d->netns_ino, d->ifindex) >= 0 ?
-			 e->topo->ifs[topo_find(e->topo, d->netns_ino, d->ifindex)].name : "?",
-			 label_of(e, d->netns_ino));
+			 at >= 0 ? e->topo->ifs[at].name : "?", label_of(e, d->netns_ino));
 	} else {
 		snprintf(reason, sizeof(reason), "NETFILTER_DROP");
 		func[0] = '\0';
@@ -179,7 +192,6 @@ static int rule_drop(const struct evidence *e, const struct packet *p, const cha
 	}
 
 	if (!strcmp(reason, "TC_INGRESS") || !strcmp(reason, "TC_EGRESS")) {
-		int at = topo_find(e->topo, d->netns_ino, d->ifindex);
 		const char *dev = at >= 0 ? e->topo->ifs[at].name : "DEV";
 
 		set_cause(v, "tc-program-drop", 1, "a tc program (not nstrace's) on %s dropped the %s (%s)",
@@ -224,10 +236,7 @@ static int rule_drop(const struct evidence *e, const struct packet *p, const cha
 				add_fix(v, "the bridge's own option keeps br_netfilter on for it even with the sysctl at 0",
 					"%sip link set dev %s type bridge nf_call_iptables 0", pre, bname);
 		} else {
-			set_cause(v, "bridge-firewall-drop", 1,
-				  "a bridge-family firewall rule (nft bridge table or ebtables) in %s dropped the %s; br_netfilter is off, so iptables did not see it",
-				  ns->label, what);
-			add_fix(v, "shows the bridge-family rules; remove the one that drops", "%snft list ruleset bridge", pre);
+			bridge_family_drop(v, ns, what, pre);
 		}
 		return 1;
 	}
@@ -242,10 +251,7 @@ static int rule_drop(const struct evidence *e, const struct packet *p, const cha
 			add_fix(v, "keeps arptables for bridged ARP; accepts it before other FORWARD rules (legacy arptables: nft has no ARP FORWARD hook)",
 				"%sarptables-legacy -I FORWARD -j ACCEPT", pre);
 		} else {
-			set_cause(v, "bridge-firewall-drop", 1,
-				  "a bridge-family firewall rule (nft bridge table or ebtables) in %s dropped the %s",
-				  ns->label, what);
-			add_fix(v, "shows the bridge-family rules; remove the one that drops", "%snft list ruleset bridge", pre);
+			bridge_family_drop(v, ns, what, pre);
 		}
 		return 1;
 	}
@@ -537,9 +543,7 @@ static const struct packet *on_wire(const struct evidence *e, int proto, int typ
 	for (int i = 0; i < e->pl->n; i++) {
 		const struct packet *p = &e->pl->pkts[i];
 
-		if (p->key.proto == proto && p->key.type == type && p->key.saddr == saddr &&
-		    p->key.daddr == daddr && p->nhops > 0 &&
-		    (proto != NSTRACE_PROTO_ICMP || ntohs(p->key.id) == e->flow.icmp_id))
+		if (p->nhops > 0 && packet_is(e, p, proto, type, saddr, daddr))
 			return p;
 	}
 	return NULL;

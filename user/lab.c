@@ -799,6 +799,17 @@ int lab_list(char names[][LAB_NAME_MAX + 1], int max)
 	return ctx.count;
 }
 
+int lab_endpoint_number(const struct lab *lab, const char *nsk)
+{
+	char *end;
+	long k;
+
+	if (strncmp(nsk, "ns", 2))
+		return 0;
+	k = strtol(nsk + 2, &end, 10);
+	return *end || end == nsk + 2 || k < 1 || k > lab->cfg.namespaces ? 0 : (int)k;
+}
+
 int lab_topology(const struct lab *lab, struct topo *t)
 {
 	int n = 1 + 2 * lab->cfg.namespaces;

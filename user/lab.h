@@ -87,6 +87,9 @@ int lab_exists(const char *name);
 /* Removes every object marked for lab name, even a half-built one: how many, or -errno. */
 int lab_remove_marked(const char *name);
 
+/* K for "nsK" naming one of the lab's namespaces, else 0. */
+int lab_endpoint_number(const struct lab *lab, const char *nsk);
+
 struct topo;
 /* The lab as topology facts for path reconstruction: bridge, then port and end per namespace. */
 int lab_topology(const struct lab *lab, struct topo *t);

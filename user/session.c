@@ -79,13 +79,6 @@ int session_start(struct session *s, const struct session_link *links, int nlink
 	return err;
 }
 
-static void sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
 int session_probe(struct session *s, int src_netns_fd, int src_ifindex, struct in_addr dst,
 		  int count, int interval_ms, struct probe_summary *sum)
 {

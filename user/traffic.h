@@ -31,5 +31,6 @@ int prober_recv(struct prober *p, int timeout_ms, int until_all);
 /* Removes dst's neighbour entry on ifindex so the next probe starts with ARP. */
 int neigh_flush(int netns_fd, int ifindex, struct in_addr dst);
 uint64_t monotonic_ns(void);
+void sleep_ms(int ms);
 
 #endif

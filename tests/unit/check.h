@@ -43,4 +43,14 @@ static inline int check_summary(void)
 #define CHECK(cond, name) check_report(!!(cond), (name), __FILE__, __LINE__)
 #define CHECK_STR(a, b, name) check_str_report((a), (b), (name), __FILE__, __LINE__)
 
+/* text contains needle; on failure shows both. */
+static inline int has(const char *text, const char *needle, const char *name)
+{
+	int ok = text && strstr(text, needle);
+
+	if (!CHECK(ok, name))
+		printf("     missing: \"%s\"\n     in:\n%s\n", needle, text ? text : "(null)");
+	return ok;
+}
+
 #endif /* NSTRACE_TEST_CHECK_H */

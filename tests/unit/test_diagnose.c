@@ -943,15 +943,6 @@ static char *capture(const struct verdict *v)
 	return text;
 }
 
-static int has(const char *text, const char *needle, const char *name)
-{
-	int ok = text && strstr(text, needle);
-
-	if (!CHECK(ok, name))
-		printf("     missing: \"%s\"\n     in:\n%s\n", needle, text ? text : "(null)");
-	return ok;
-}
-
 static void test_print(void)
 {
 	struct scenario s;

@@ -542,15 +542,6 @@ static char *capture_drops(const struct topo *t, const struct nstrace_event *ev,
 	return text;
 }
 
-static int has(const char *text, const char *needle, const char *name)
-{
-	int ok = text && strstr(text, needle);
-
-	if (!CHECK(ok, name))
-		printf("     missing: \"%s\"\n     in:\n%s\n", needle, text ? text : "(null)");
-	return ok;
-}
-
 /* One line of text holds all of the needles (the drop line's layout may change). */
 static int line_has(const char *text, const char *const *needles, int n, const char *name)
 {
