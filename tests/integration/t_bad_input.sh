@@ -49,7 +49,7 @@ expect_exit 2 "exec into ns9 of a 2-namespace lab" exec --lab "$UNIQ" ns9 -- tru
 expect_out "exec names the namespace" "no namespace 'ns9'"
 expect_exit 0 "down" down --lab "$UNIQ"
 
-# A foreign bridge with our bridge name: exit 3, untouched, and down --all leaves it.
+# A foreign bridge with our bridge name: exit 3, untouched, and down leaves it.
 foreign="${UNIQ}fb"
 ip link add "$foreign" type bridge
 on_exit ip link del "$foreign"
@@ -58,9 +58,9 @@ before=$(ip -d link show "$foreign" | grep -v 'timer')
 expect_exit 3 "run with a foreign bridge's name" run --lab "$UNIQ" --bridge "$foreign"
 expect_out "says the name is taken" "interface '$foreign' already exists"
 expect_exit 3 "up with a foreign bridge's name" up --lab "$UNIQ" --bridge "$foreign"
-run_nst down --all
+run_nst down --lab "$UNIQ"
 after=$(ip -d link show "$foreign" 2>&1 | grep -v 'timer')
-[ "$before" = "$after" ] && pass "foreign bridge untouched, also by down --all" || fail "foreign bridge changed: $after"
+[ "$before" = "$after" ] && pass "foreign bridge untouched, also by down" || fail "foreign bridge changed: $after"
 expect_no_leftovers "$UNIQ"
 
 # A subnet that overlaps an existing route: exit 3, nothing made. The route

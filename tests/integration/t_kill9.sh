@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # 'run' killed with SIGKILL mid-probe: its BPF programs go with the process
-# (tcx links are not pinned), the lab stays, status shows it, down --all
+# (tcx links are not pinned), the lab stays, status shows it, down --lab
 # removes it.
 . "$(dirname "$0")/lib.sh"
 
@@ -40,8 +40,8 @@ kill9() {
 		fail "$mode: status after SIGKILL: exit $RC, expected 0 or 1"
 	expect_out "$mode: status shows the killed run's lab" "lab $lab:"
 
-	expect_exit 0 "$mode: down --all" down --all
-	expect_out "$mode: down --all names the lab" "$lab"
+	expect_exit 0 "$mode: down --lab" down --lab "$lab"
+	expect_out "$mode: down names the lab" "$lab"
 	expect_no_leftovers "$lab" "$mode: nothing of lab $lab remains"
 }
 
@@ -54,8 +54,8 @@ if ip link show veth-br1 >/dev/null 2>&1 || ip link show veth-br2 >/dev/null 2>&
 else
 	br="${UNIQ}b"
 	kill9 root "$UNIQ-r" --bridge "$br" --subnet 10.213.0.0/24
-	if ip link show "$br" >/dev/null 2>&1; then fail "root: bridge $br removed by down --all"; else pass "root: bridge $br removed by down --all"; fi
+	if ip link show "$br" >/dev/null 2>&1; then fail "root: bridge $br removed by down"; else pass "root: bridge $br removed by down"; fi
 	for p in veth-br1 veth-br2; do
-		if ip link show "$p" >/dev/null 2>&1; then fail "root: $p removed by down --all"; else pass "root: $p removed by down --all"; fi
+		if ip link show "$p" >/dev/null 2>&1; then fail "root: $p removed by down"; else pass "root: $p removed by down"; fi
 	done
 fi

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # Four --isolated labs up at once: each works, none reaches another, status
-# lists them all, down --all removes them all.
+# lists them all, down removes each.
 . "$(dirname "$0")/lib.sh"
 
 labs=(a b c d)
@@ -43,9 +43,9 @@ for i in 0 1 2 3; do
 	fi
 done
 
-expect_exit 0 "down --all" down --all
 for i in 0 1 2 3; do
+	expect_exit 0 "down --lab $UNIQ-${labs[$i]}" down --lab "$UNIQ-${labs[$i]}"
 	expect_no_leftovers "$UNIQ-${labs[$i]}"
 done
 run_nst status
-expect_no_out "status after down --all lists none of them" "lab $UNIQ-"
+expect_no_out "status after down lists none of them" "lab $UNIQ-"
