@@ -1,29 +1,40 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-# nstrace: build the BPF object, its skeleton, the CLI and the tests.
+# nstrace: build the BPF objects, their skeletons, the CLI and the tests.
 # `make V=1` shows full commands.
+#
+# Nothing below asks pkg-config or looks for libraries while the Makefile is
+# read: `run` and `test` install what is missing first (`deps`) and then build
+# in a new make, so a fresh machine builds in one go. Every flag that depends
+# on installed packages is a recursive (=) variable, evaluated when a recipe
+# runs.
 
-OUTPUT   ?= build
-ARCH     ?= $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
-CLANG    ?= clang
-BPFTOOL  ?= $(shell command -v bpftool 2>/dev/null || echo /usr/sbin/bpftool)
-CC       ?= gcc
-PREFIX   ?= /usr/local
-DESTDIR  ?=
+OUTPUT    ?= build
+ARCH      ?= $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
+CLANG     ?= clang
+BPFTOOL   ?= $(shell command -v bpftool 2>/dev/null || echo /usr/sbin/bpftool)
+CC        ?= gcc
+PKG_CONFIG ?= pkg-config
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+DEPS      ?= ./scripts/deps.sh
 
-PKGS      := libbpf libmnl
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-# libbpf, libelf and zlib linked statically where their archives exist: every
-# nstrace command starts a process, and resolving three fewer shared objects
-# takes a quarter of its start-up time (see bench/).
-LIBDIR     := $(shell pkg-config --variable=libdir libbpf 2>/dev/null)
-ifeq ($(wildcard $(LIBDIR)/libbpf.a $(LIBDIR)/libelf.a $(LIBDIR)/libz.a),$(LIBDIR)/libbpf.a $(LIBDIR)/libelf.a $(LIBDIR)/libz.a)
-PKG_LIBS   := -Wl,-Bstatic -lbpf -lelf -lz -Wl,-Bdynamic $(shell pkg-config --libs libmnl 2>/dev/null)
-else
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lelf -lz
-endif
+# libbpf, libelf and zlib are linked statically where their archives exist:
+# every nstrace command starts a process, and resolving three fewer shared
+# objects takes a quarter of its start-up time (see bench/).
+LIBDIR      = $(shell $(PKG_CONFIG) --variable=libdir libbpf 2>/dev/null)
+STATIC_LIBS = $(if $(and $(LIBDIR),$(wildcard $(LIBDIR)/libbpf.a),$(wildcard $(LIBDIR)/libelf.a),$(wildcard $(LIBDIR)/libz.a)),yes)
+PKG_CFLAGS  = $(shell $(PKG_CONFIG) --cflags libbpf libmnl 2>/dev/null)
+STATIC_LDLIBS  = -Wl,-Bstatic -lbpf -lelf -lz -Wl,-Bdynamic $(shell $(PKG_CONFIG) --libs libmnl 2>/dev/null)
+DYNAMIC_LDLIBS = $(shell $(PKG_CONFIG) --libs libbpf libmnl 2>/dev/null) -lelf -lz
+PKG_LIBS    = $(if $(STATIC_LIBS),$(STATIC_LDLIBS),$(DYNAMIC_LDLIBS))
+
+STATIC_NOTE  = STATIC "libbpf libelf zlib from $(LIBDIR): three fewer shared objects to resolve at each start (bench/README.md)"
+DYNAMIC_NOTE = DYNAMIC "libbpf libelf zlib: no static archives in $(or $(LIBDIR),the libdir of libbpf)"
+LINK_NOTE    = $(if $(STATIC_LIBS),$(STATIC_NOTE),$(DYNAMIC_NOTE))
 
 CFLAGS   ?= -O2 -g
-CFLAGS   += -Wall -Wextra -Werror -std=gnu11 -Iinclude -I$(OUTPUT) -Iuser $(PKG_CFLAGS) -MMD -MP
+CFLAGS   += -Wall -Wextra -Werror -std=gnu11 -Iinclude -I$(OUTPUT) -Iuser -MMD -MP
+ALL_CFLAGS = $(CFLAGS) $(PKG_CFLAGS)
 LDLIBS   += $(PKG_LIBS)
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ivmlinux/$(ARCH) -Iinclude -Wall -Werror
 
@@ -35,61 +46,78 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-# Pure logic: no kernel I/O, unit-tested without root.
-PURE_SRCS := user/decode.c user/path.c user/output.c user/cidr.c user/diagnose.c
-# Kernel I/O.
-KIO_SRCS  := user/netlink.c user/netns.c user/lab.c user/labcheck.c user/probes.c \
-             user/nflink.c user/traffic.c user/collect.c user/ksyms.c user/session.c user/state.c user/faults.c user/report.c user/discover.c
-CLI_SRCS  := user/main.c user/cmd_run.c user/cmd_lab.c user/cmd_trace.c
-SRCS      := $(PURE_SRCS) $(KIO_SRCS) $(CLI_SRCS)
+# The layers of user/ (see README, Layout); tests/layers.sh keeps them apart.
+PURE_LAYERS := model analysis report
+SRCS      := $(sort $(wildcard user/*/*.c))
 OBJS      := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(SRCS))
-PURE_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(PURE_SRCS))
+PURE_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(sort $(foreach l,$(PURE_LAYERS),$(wildcard user/$(l)/*.c))))
+BPF_SRCS  := $(sort $(wildcard bpf/*.bpf.c))
+BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.bpf.o,$(BPF_SRCS))
+SKELS     := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.skel.h,$(BPF_SRCS))
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
 
 .DELETE_ON_ERROR:
-.PHONY: all clean deps run test unit-test integration-test vmlinux bench install
+.PHONY: all bpf clean deps check-deps run test unit-test unit-bins integration-test vmlinux bench install
 
 all: $(OUTPUT)/nstrace
 
-$(OUTPUT) $(OUTPUT)/user $(OUTPUT)/tests:
+# Fails early, naming the package for Debian, Fedora and Arch, when a tool
+# or library is missing (order-only: it never forces a rebuild).
+check-deps:
+	$(Q)CLANG="$(CLANG)" BPFTOOL="$(BPFTOOL)" PKG_CONFIG="$(PKG_CONFIG)" CC="$(CC)" $(DEPS) --check
+
+$(OUTPUT) $(OUTPUT)/tests:
 	$(Q)mkdir -p $@
 
-$(OUTPUT)/nstrace.bpf.o: bpf/nstrace.bpf.c | $(OUTPUT)
+$(OUTPUT)/%.bpf.o: bpf/%.bpf.c | check-deps $(OUTPUT)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -MMD -MP -MF $@.d -c $< -o $@
 
-$(OUTPUT)/nstrace.skel.h: $(OUTPUT)/nstrace.bpf.o
-	$(call msg,GEN-SKEL,$@)
-	$(Q)$(BPFTOOL) gen skeleton $< name nstrace_bpf > $@
+bpf: $(BPF_OBJS)
 
-# Every user object may include the skeleton through probes.h: generate it first.
-$(OUTPUT)/user/%.o: user/%.c $(OUTPUT)/nstrace.skel.h | $(OUTPUT)/user
+$(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*)_bpf > $@
+
+# Only observe/ loads BPF objects; the skeletons must exist before it compiles.
+$(filter $(OUTPUT)/user/observe/%,$(OBJS)): | $(SKELS)
+
+$(OUTPUT)/user/%.o: user/%.c | check-deps
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(OUTPUT)/nstrace: $(OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+	$(Q)printf '  %-8s %s\n' $(LINK_NOTE)
+	$(Q)$(CC) $(ALL_CFLAGS) $^ $(LDLIBS) -o $@
 
 $(OUTPUT)/tests/%: tests/unit/%.c $(PURE_OBJS) | $(OUTPUT)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -Itests/unit $^ $(LDLIBS) -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit $^ -o $@
+
+unit-bins: $(UNIT_BINS)
 
 # Installs only what is missing; Debian/Ubuntu only.
 deps:
-	$(Q)./scripts/deps.sh
+	$(Q)$(DEPS)
 
-run: deps all
+# A new make after deps: its flags come from the packages deps just installed.
+run: deps
+	$(Q)$(MAKE) --no-print-directory all
 	$(OUTPUT)/nstrace run $(ARGS)
 
-unit-test: $(UNIT_BINS)
+unit-test:
+	$(Q)$(MAKE) --no-print-directory unit-bins
 	$(Q)./tests/run.sh --unit-only
 
-test: deps all $(UNIT_BINS)
+test: deps
+	$(Q)$(MAKE) --no-print-directory all unit-bins
 	$(Q)./tests/run.sh
 
-bench: deps all
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all
 	$(Q)./bench/lab_build.sh
 
 vmlinux:
@@ -101,4 +129,4 @@ install: $(OUTPUT)/nstrace
 clean:
 	rm -rf $(OUTPUT)
 
--include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/user/*.d $(OUTPUT)/tests/*.d)
+-include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/user/*/*.d $(OUTPUT)/tests/*.d)

@@ -1,11 +1,30 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-# Installs what nstrace needs to build and test, only what is missing.
-# Debian/Ubuntu only; idempotent.
+# What nstrace needs to build and test.
+#   scripts/deps.sh          install what is missing (Debian/Ubuntu, as root); idempotent
+#   scripts/deps.sh --check  exit 1 naming each missing build tool or library,
+#                            with its package on Debian, Fedora and Arch
 set -euo pipefail
 
-# package:command-or-file that proves it is installed
-needs=(
+CLANG=${CLANG:-clang}
+BPFTOOL=${BPFTOOL:-bpftool}
+PKG_CONFIG=${PKG_CONFIG:-pkg-config}
+CC=${CC:-gcc}
+
+# what : how to tell it is there : Debian package : Fedora package : Arch package
+build_needs=(
+	"C compiler:cmd $CC:gcc:gcc:gcc"
+	"clang (BPF compiler):cmd $CLANG:clang:clang:clang"
+	"bpftool (skeletons):cmd $BPFTOOL:bpftool:bpftool:bpf"
+	"pkg-config:cmd $PKG_CONFIG:pkg-config:pkgconf-pkg-config:pkgconf"
+	"libbpf headers and library:pkg libbpf:libbpf-dev:libbpf-devel:libbpf"
+	"libmnl headers and library:pkg libmnl:libmnl-dev:libmnl-devel:libmnl"
+	"libelf headers:hdr libelf.h:libelf-dev:elfutils-libelf-devel:libelf"
+	"zlib headers:hdr zlib.h:zlib1g-dev:zlib-devel:zlib"
+)
+
+# Debian package : command or file that proves it is installed (build and tests)
+install_needs=(
 	"clang:clang"
 	"llvm:llvm-strip"
 	"make:make"
@@ -19,26 +38,48 @@ needs=(
 	"iproute2:ip"
 	"iptables:iptables"
 	"arptables:arptables"
+	"ebtables:ebtables"
+	"nftables:nft"
 	"iputils-ping:ping"
 	"procps:sysctl"
 	"util-linux:unshare"
 )
 
+has_cmd() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/sbin/$1" ] || [ -x "$1" ]; }
+
 present() {
-	case "$1" in
-	/*) [ -e "$1" ] ;;
-	*) command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/sbin/$1" ] ;;
+	local how=${1%% *} what=${1#* }
+	case "$how" in
+	cmd) has_cmd "$what" ;;
+	pkg) has_cmd "$PKG_CONFIG" && "$PKG_CONFIG" --exists "$what" 2>/dev/null ;;
+	hdr) printf '#include <%s>\n' "$what" | "$CC" -E -x c - >/dev/null 2>&1 ;;
 	esac
 }
 
+if [ "${1:-}" = "--check" ]; then
+	missing=0
+	for n in "${build_needs[@]}"; do
+		IFS=: read -r what how deb fedora arch <<<"$n"
+		present "$how" && continue
+		[ $missing -eq 0 ] && echo "nstrace: cannot build: missing tools or libraries (run 'sudo make deps' on Debian/Ubuntu):" >&2
+		missing=1
+		printf '  %-28s Debian/Ubuntu: %-14s Fedora: %-22s Arch: %s\n' "$what" "$deb" "$fedora" "$arch" >&2
+	done
+	exit $missing
+fi
+
 missing=()
-for n in "${needs[@]}"; do
-	present "${n#*:}" || missing+=("${n%%:*}")
+for n in "${install_needs[@]}"; do
+	proof=${n#*:}
+	case "$proof" in
+	/*) [ -e "$proof" ] ;;
+	*) has_cmd "$proof" ;;
+	esac || missing+=("${n%%:*}")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then
-	echo "nstrace: missing packages: ${missing[*]}: no apt-get here (install their equivalents by hand)" >&2
+	echo "nstrace: missing packages: ${missing[*]}: no apt-get here; install their equivalents (scripts/deps.sh --check names them for Fedora and Arch)" >&2
 	exit 1
 fi
 if [ "$(id -u)" -ne 0 ]; then

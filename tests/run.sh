@@ -20,24 +20,33 @@ for a in "$@"; do
 	esac
 done
 
+# unit NAME CMD...: a program that prints "ok"/"FAIL" lines and "N passed, N failed".
+unit() {
+	local name=$1 out rc line p f
+	shift
+	echo "== unit: $name"
+	out=$("$@" 2>&1)
+	rc=$?
+	echo "$out" | grep -v '^ok ' | sed 's/^/   /'
+	line=$(echo "$out" | tail -n1)
+	p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1/p')
+	f=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\2/p')
+	if [ -z "$p" ]; then
+		echo "FAIL unit $name: no summary line (exit $rc)" >>"$results"
+		return
+	fi
+	for _ in $(seq 1 "$p"); do echo "PASS unit" >>"$results"; done
+	for _ in $(seq 1 "$f"); do echo "FAIL unit $name" >>"$results"; done
+	[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && echo "FAIL unit $name exit $rc" >>"$results"
+}
+
 if [ ${#filters[@]} -eq 0 ]; then
 	for t in build/tests/*; do
-		[ -x "$t" ] || continue
-		echo "== unit: $(basename "$t")"
-		out=$("$t" 2>&1)
-		rc=$?
-		echo "$out" | grep -v '^ok ' | sed 's/^/   /'
-		line=$(echo "$out" | tail -n1)
-		p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1/p')
-		f=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\2/p')
-		if [ -z "$p" ]; then
-			echo "FAIL unit $(basename "$t"): no summary line (exit $rc)" >>"$results"
-			continue
-		fi
-		for _ in $(seq 1 "$p"); do echo "PASS unit" >>"$results"; done
-		for _ in $(seq 1 "$f"); do echo "FAIL unit $(basename "$t")" >>"$results"; done
-		[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && echo "FAIL unit $(basename "$t") exit $rc" >>"$results"
+		[ -x "$t" ] && unit "$(basename "$t")" "$t"
 	done
+	# The architecture: layers, pure layers, sizes (tests/layers.sh), and that check's own test.
+	unit layers tests/layers.sh
+	unit layers_selftest tests/layers_selftest.sh
 fi
 
 if [ "$unit_only" -eq 0 ]; then

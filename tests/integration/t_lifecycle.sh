@@ -32,9 +32,9 @@ lifecycle() {
 		fi
 	done
 	expect_out "$mode: up prints the bridge and its address" "bridge $br ($net.254) in $hostns"
-	expect_out "$mode: up says how to enter" "enter it: sudo nstrace exec --lab $lab ns1 -- bash"
+	expect_out "$mode: up says how to enter" "enter it: sudo $NSTRACE exec --lab $lab ns1 -- bash"
 	expect_out "$mode: up says how to enter with ip netns" "sudo ip netns exec $lab-ns1 bash"
-	expect_out "$mode: up says how to remove it" "sudo nstrace down --lab $lab"
+	expect_out "$mode: up says how to remove it" "sudo $NSTRACE down --lab $lab"
 
 	expect_exit 0 "$mode: status --lab of a fresh lab" status --lab "$lab"
 	expect_out "$mode: status says intact" "intact"

@@ -11,7 +11,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
-#include "decode.h"
+#include "model/packet.h"
+#include "model/topo.h"
+#include "model/verdict.h"
+#include "report/verdict.h"
 
 /* Topology indices: br0, then per namespace K its port veth-brK and endpoint veth-nsK. */
 #define HOST_INO 100
@@ -114,6 +117,26 @@ static inline struct nstrace_event tc(const struct topo *t, struct nstrace_event
 	pkt.ifindex = t->ifs[idx].ifindex;
 	pkt.skb = 0xffff888000000000ull + (uint64_t)pkt.netns_ino * 0x100;
 	return pkt;
+}
+
+/*
+ * Fix i of v as one line, its steps joined by "; " as a user would paste
+ * them; rotating buffers, so two may be compared in one expression.
+ */
+static inline const char *fix_text(const struct verdict *v, int i)
+{
+	static char bufs[4][4096];
+	static int next;
+	char *buf = bufs[next++ % 4], step[2048];
+	int off = 0;
+
+	buf[0] = '\0';
+	if (i < 0 || i >= v->nfix)
+		return NULL;
+	for (int s = 0; s < v->fix[i].nsteps; s++)
+		off += snprintf(buf + off, sizeof(bufs[0]) - off, "%s%s", s ? "; " : "",
+				command_str(&v->fix[i].step[s], step, sizeof(step)) ? step : "(too long)");
+	return buf;
 }
 
 #endif

@@ -2,7 +2,7 @@
 /* Unit tests for user/cidr.c: prefix parsing and host arithmetic. */
 #include <errno.h>
 #include <arpa/inet.h>
-#include "cidr.h"
+#include "model/cidr.h"
 #include "check.h"
 
 static struct cidr mk(const char *s)

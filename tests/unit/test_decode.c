@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* Unit tests for user/decode.c: packet keys, descriptions and drop naming. */
 #include <arpa/inet.h>
-#include "decode.h"
+#include "analysis/drops.h"
+#include "model/packet.h"
+#include "model/topo.h"
 #include "check.h"
 
 #define REASON_NO_SOCKET 3

@@ -7,7 +7,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <arpa/inet.h>
-#include "diagnose.h"
+#include "analysis/diagnose.h"
+#include "model/packet.h"
+#include "report/verdict.h"
 #include "check.h"
 #include "canned.h"
 
@@ -116,9 +118,11 @@ static void set_addr(struct link_state *l, const char *addr, int prefixlen)
 
 static void ns_init(struct ns_state *s, uint32_t ino, const char *label, const char *netns)
 {
-	s->ino = ino;
-	snprintf(s->label, sizeof(s->label), "%s", label);
-	snprintf(s->exec_prefix, sizeof(s->exec_prefix), "ip netns exec %s ", netns);
+	s->ref.ino = ino;
+	snprintf(s->ref.label, sizeof(s->ref.label), "%s", label);
+	s->ref.via = NS_VIA_NAME;
+	snprintf(s->ref.arg, sizeof(s->ref.arg), "%s", netns);
+	s->links_known = s->addrs_known = 1;
 	s->bridge_nf_call_iptables = 0;
 	s->bridge_nf_call_arptables = 0;
 	s->bridge_nf_call_ip6tables = 0;
@@ -145,6 +149,7 @@ static void setup(struct scenario *s, const char *name, int nns)
 		const struct topo_if *x = &s->t.ifs[i];
 		struct link_state *l = &s->links[i];
 
+		l->known = 1;
 		l->exists = 1;
 		l->flags = IFF_UP | LOWER_UP;
 		l->master_ifindex = x->role == TOPO_PORT ? BR_IFINDEX : 0;
@@ -321,7 +326,7 @@ static void dump(const struct verdict *v)
 	printf("     verdict given:");
 	print_verdict(stdout, v);
 	for (int i = 0; i < v->nfix; i++)
-		printf("     fix[%d] = \"%s\"\n", i, v->fix[i]);
+		printf("     fix[%d] = \"%s\"\n", i, fix_text(v, i));
 }
 
 static const char *label(const struct scenario *s, const char *what, char *buf, int size)
@@ -380,7 +385,7 @@ static int fix0_is(struct scenario *s, const char *want)
 {
 	char name[200];
 
-	return CHECK_STR(s->v.nfix > 0 ? s->v.fix[0] : NULL, want, label(s, "fix[0]", name, sizeof(name)));
+	return CHECK_STR(s->v.nfix > 0 ? fix_text(&s->v, 0) : NULL, want, label(s, "fix[0]", name, sizeof(name)));
 }
 
 static int fix0_has(struct scenario *s, const char *needle)
@@ -388,9 +393,9 @@ static int fix0_has(struct scenario *s, const char *needle)
 	char name[240], what[160];
 
 	snprintf(what, sizeof(what), "fix[0] contains \"%s\"", needle);
-	if (CHECK(s->v.nfix > 0 && strstr(s->v.fix[0], needle), label(s, what, name, sizeof(name))))
+	if (CHECK(s->v.nfix > 0 && strstr(fix_text(&s->v, 0), needle), label(s, what, name, sizeof(name))))
 		return 1;
-	printf("     fix[0]: \"%s\"\n", s->v.nfix > 0 ? s->v.fix[0] : "(none)");
+	printf("     fix[0]: \"%s\"\n", s->v.nfix > 0 ? fix_text(&s->v, 0) : "(none)");
 	return 0;
 }
 
@@ -401,7 +406,7 @@ static int alternative_is(struct scenario *s, const char *want)
 	int found = 0;
 
 	for (int i = 1; i < s->v.nfix && i < 4; i++)
-		found |= !strcmp(s->v.fix[i], want);
+		found |= !strcmp(fix_text(&s->v, i), want);
 	snprintf(what, sizeof(what), "alternative fix \"%s\"", want);
 	if (CHECK(found, label(s, what, name, sizeof(name))))
 		return 1;
@@ -414,7 +419,7 @@ static int mentions_anywhere(const struct verdict *v, const char *needle)
 	if (strstr(v->cause, needle) || line_found(v, needle))
 		return 1;
 	for (int i = 0; i < v->nfix && i < 4; i++)
-		if (strstr(v->fix[i], needle) || strstr(v->fix_note[i], needle))
+		if (strstr(fix_text(v, i), needle) || strstr(v->fix[i].note, needle))
 			return 1;
 	return 0;
 }
@@ -992,9 +997,9 @@ static void test_tc_drop_unknown_device(void)
 	}
 	run(&s);
 	expect(&s, "tc-program-drop", 1);
-	if (!CHECK(s.v.nfix > 0 && !strstr(s.v.fix[0], GUARD_NAME),
+	if (!CHECK(s.v.nfix > 0 && !strstr(fix_text(&s.v, 0), GUARD_NAME),
 		   "tc drop on an unknown device: the fix does not read topo->ifs[-1]"))
-		printf("     fix[0]: \"%s\"\n", s.v.nfix > 0 ? s.v.fix[0] : "(none)");
+		printf("     fix[0]: \"%s\"\n", s.v.nfix > 0 ? fix_text(&s.v, 0) : "(none)");
 	CHECK(!mentions_anywhere(&s.v, GUARD_NAME), "tc drop on an unknown device: ifs[-1] named nowhere");
 }
 
@@ -1016,9 +1021,9 @@ static void test_endpoint_arp_firewall(void)
 	expect(&s, "endpoint-firewall-drop", 1);
 	evidence_has(&s, "NETFILTER_DROP at nf_hook_slow (dev veth-ns2, ns2)");
 	cause_has(&s, "ARP request");
-	if (!CHECK(s.v.nfix > 0 && !strstr(s.v.fix[0], "-p icmp"),
+	if (!CHECK(s.v.nfix > 0 && !strstr(fix_text(&s.v, 0), "-p icmp"),
 		   "target ARP firewall: fix[0] is not an iptables ICMP rule"))
-		printf("     fix[0]: \"%s\"\n", s.v.nfix > 0 ? s.v.fix[0] : "(none)");
+		printf("     fix[0]: \"%s\"\n", s.v.nfix > 0 ? fix_text(&s.v, 0) : "(none)");
 	fix0_has(&s, "ip netns exec lab-ns2 ");
 	fix0_has(&s, "arp");
 }
@@ -1163,7 +1168,7 @@ static void test_bug_source_link_down(void)
 	if (!CHECK_STR(s.v.id, "link-down",
 		       "regression: rule_source: ENETUNREACH from a down veth-ns1 is source-no-route, not link-down"))
 		dump(&s.v);
-	if (!CHECK_STR(s.v.nfix > 0 ? s.v.fix[0] : NULL, "ip netns exec lab-ns1 ip link set dev veth-ns1 up",
+	if (!CHECK_STR(s.v.nfix > 0 ? fix_text(&s.v, 0) : NULL, "ip netns exec lab-ns1 ip link set dev veth-ns1 up",
 		       "regression: rule_source: ENETUNREACH from a down veth-ns1: fix[0] adds a route to a down device"))
 		dump(&s.v);
 }

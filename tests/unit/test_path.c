@@ -5,8 +5,8 @@
  */
 #include <stdlib.h>
 #include <arpa/inet.h>
-#include "path.h"
-#include "output.h"
+#include "analysis/path.h"
+#include "report/output.h"
 #include "check.h"
 #include "canned.h"
 

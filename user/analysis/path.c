@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "path.h"
+#include "analysis/path.h"
 
 static int add_event(struct packet *p, int idx)
 {

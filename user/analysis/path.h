@@ -4,10 +4,11 @@
  * topology (veth peers, bridge ports) from the packet's origin, marking each
  * hop as observed by an event or inferred from netlink facts.
  */
-#ifndef NSTRACE_PATH_H
-#define NSTRACE_PATH_H
+#ifndef NSTRACE_ANALYSIS_PATH_H
+#define NSTRACE_ANALYSIS_PATH_H
 
-#include "decode.h"
+#include "model/packet.h"
+#include "model/topo.h"
 
 #define PATH_MAX_HOPS 32
 /* Observations of one key further apart than this are separate packets (ARP retries). */

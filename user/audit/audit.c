@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "netlink.h"
-#include "netns.h"
-#include "state.h"
+#include "audit/audit.h"
+#include "kernel/netlink.h"
+#include "kernel/netns.h"
 
 /* /proc/sys/net resolves to the namespace of whoever opens it: call after setns. */
 static int read_sysctl(const char *path)
@@ -34,17 +34,20 @@ static int holds_bridge(const struct topo *t, uint32_t ino)
 	return 0;
 }
 
-static void read_links(struct nl *nl, uint32_t ino, const struct topo *t, struct link_state *links)
+static void read_links(struct nl *nl, struct ns_state *ns, const struct topo *t, struct link_state *links)
 {
 	struct nl_link *l = NULL;
 	struct nl_addr *a = NULL;
 	int nl_count = nl_link_dump_ports(nl, &l), na = nl_addr_dump(nl, &a);
 
+	ns->links_known = nl_count >= 0;
+	ns->addrs_known = na >= 0;
 	for (int i = 0; i < t->n; i++) {
 		struct link_state *s = &links[i];
 
-		if (t->ifs[i].netns_ino != ino)
+		if (t->ifs[i].netns_ino != ns->ref.ino)
 			continue;
+		s->known = ns->links_known;
 		for (int j = 0; j < nl_count; j++) {
 			if (l[j].ifindex != t->ifs[i].ifindex)
 				continue;
@@ -56,7 +59,7 @@ static void read_links(struct nl *nl, uint32_t ino, const struct topo *t, struct
 			s->br_nf_call_iptables = l[j].br_nf_call_iptables;
 			s->br_nf_call_arptables = l[j].br_nf_call_arptables;
 		}
-		for (int j = 0; j < na && s->naddrs < DIAG_MAX_ADDRS; j++) {
+		for (int j = 0; j < na && s->naddrs < STATE_MAX_ADDRS; j++) {
 			if (a[j].ifindex != t->ifs[i].ifindex)
 				continue;
 			s->addrs[s->naddrs] = a[j].addr;
@@ -98,7 +101,7 @@ static void read_forward_chain(struct ns_state *s)
 	}
 }
 
-int state_read(const struct state_ns *nss, int nns, const struct topo *t,
+int audit_read(const struct ns_handle *nss, int nns, const struct topo *t,
 	       struct ns_state *ns, struct link_state *links)
 {
 	for (int i = 0; i < t->n; i++) {
@@ -112,9 +115,7 @@ int state_read(const struct state_ns *nss, int nns, const struct topo *t,
 		int err = netns_enter(nss[i].fd);
 
 		memset(s, 0, sizeof(*s));
-		s->ino = nss[i].ino;
-		snprintf(s->label, sizeof(s->label), "%s", nss[i].label);
-		snprintf(s->exec_prefix, sizeof(s->exec_prefix), "%s", nss[i].exec_prefix);
+		s->ref = nss[i].ref;
 		if (err)
 			return err;
 		s->bridge_nf_call_iptables = read_sysctl("/proc/sys/net/bridge/bridge-nf-call-iptables");
@@ -123,16 +124,14 @@ int state_read(const struct state_ns *nss, int nns, const struct topo *t,
 		s->icmp_echo_ignore_all = read_sysctl("/proc/sys/net/ipv4/icmp_echo_ignore_all");
 		s->ip_forward = read_sysctl("/proc/sys/net/ipv4/ip_forward");
 		s->forward_drop_rules = -1;
-		if (holds_bridge(t, s->ino))
+		if (holds_bridge(t, s->ref.ino))
 			read_forward_chain(s);
-		err = nl_open(&nl);
-		if (!err) {
-			read_links(&nl, s->ino, t, links);
+		/* No socket: every link of this namespace stays unknown, not missing. */
+		if (!nl_open(&nl)) {
+			read_links(&nl, s, t, links);
 			nl_close(&nl);
 		}
 		netns_return();
-		if (err)
-			return err;
 	}
 	return 0;
 }

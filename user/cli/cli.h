@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* Shared by the subcommands: exit codes, errors, option parsing helpers. */
-#ifndef NSTRACE_CLI_H
-#define NSTRACE_CLI_H
+#ifndef NSTRACE_CLI_CLI_H
+#define NSTRACE_CLI_CLI_H
 
 #include <signal.h>
-#include "lab.h"
+#include "lab/config.h"
+#include "model/topo.h"
+#include "model/verdict.h"
 
 enum nstrace_exit {
 	EXIT_PASS = 0,		/* every probe answered / command done */
@@ -15,6 +17,8 @@ enum nstrace_exit {
 
 extern int verbose;
 extern volatile sig_atomic_t stop_requested;
+/* How the user started us ("nstrace", or "build/nstrace" before 'make install'): for hints. */
+extern const char *prog;
 
 /* "nstrace: <what failed>: <why> (<hint>)" on stderr. */
 void err_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -57,6 +61,13 @@ struct probe_opts {
 	"  -i, --interval MS  between requests, 1 to 10000 ms (default 100)\n"
 /* -1 bad value (printed), 0 handled, 1 not a probe option ('c' and 'i'). */
 int parse_probe_option(int opt, const char *arg, struct probe_opts *p);
+
+/*
+ * Runs every step of a fix (or its revert) with execve inside the namespace
+ * it names, found among nss by inode; never through a shell. 0, or the first
+ * failing step's exit status (printed).
+ */
+int run_commands(const struct command *cmds, int n, const struct ns_handle *nss, int nns);
 
 int cmd_run(int argc, char **argv);
 int cmd_up(int argc, char **argv);

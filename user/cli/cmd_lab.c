@@ -7,12 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "cli.h"
-#include "decode.h"
-#include "lab.h"
-#include "faults.h"
-#include "labcheck.h"
-#include "netns.h"
+#include "cli/cli.h"
+#include "kernel/netns.h"
+#include "lab/check.h"
+#include "lab/faults.h"
+#include "lab/lab.h"
+#include "model/packet.h"
 
 #define MAX_LABS 256
 
@@ -102,7 +102,7 @@ int cmd_up(int argc, char **argv)
 			return (ret = help_or_usage(opt, up_usage)) < 0 ? EXIT_PASS : ret;
 	}
 	if (optind < argc) {
-		err_msg("up: unexpected argument '%s' (see 'nstrace up --help')", argv[optind]);
+		err_msg("up: unexpected argument '%s' (see '%s up --help')", argv[optind], prog);
 		return EXIT_USAGE;
 	}
 	if (lab_config_validate(&cfg, msg, sizeof(msg))) {
@@ -116,7 +116,10 @@ int cmd_up(int argc, char **argv)
 	install_stop_handlers();
 	ret = lab_build(&lab, &cfg, msg, sizeof(msg));
 	if (ret) {
-		err_msg("up: %s", msg);
+		if (ret == -EALREADY)
+			err_msg("up: %s (use --lab NAME, or '%s down --lab %s')", msg, prog, cfg.name);
+		else
+			err_msg("up: %s", msg);
 		/* A lab of that name is a usage error; a clash with something else is the environment's. */
 		return ret == -EALREADY ? EXIT_USAGE : EXIT_ENV;
 	}
@@ -126,10 +129,10 @@ int cmd_up(int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	print_lab(&lab);
-	printf("enter it: sudo nstrace exec --lab %s ns1 -- bash   (or: sudo ip netns exec %s bash)\n",
-	       cfg.name, lab.ep[0].ns_name);
-	printf("trace it: sudo nstrace run --lab %s    remove it: sudo nstrace down --lab %s\n",
-	       cfg.name, cfg.name);
+	printf("enter it: sudo %s exec --lab %s ns1 -- bash   (or: sudo ip netns exec %s bash)\n",
+	       prog, cfg.name, lab.ep[0].ns_name);
+	printf("trace it: sudo %s run --lab %s    remove it: sudo %s down --lab %s\n",
+	       prog, cfg.name, prog, cfg.name);
 	lab_release(&lab);
 	return EXIT_PASS;
 }
@@ -178,7 +181,7 @@ int cmd_down(int argc, char **argv)
 		int err = lab_remove_marked(names[i]);
 
 		if (!err && !all) {
-			err_msg("down: no lab named '%s' (see 'nstrace status')", name);
+			err_msg("down: no lab named '%s' (see '%s status')", name, prog);
 			return EXIT_USAGE;
 		}
 		if (err < 0) {
@@ -234,8 +237,8 @@ int cmd_status(int argc, char **argv)
 		if (only && strcmp(only, names[i]))
 			continue;
 		if (lab_load(&lab, names[i], msg, sizeof(msg))) {
-			printf("lab %s: remains only (%s): 'nstrace down --lab %s' removes them\n",
-			       names[i], msg, names[i]);
+			printf("lab %s: remains only (%s): '%s down --lab %s' removes them\n",
+			       names[i], msg, prog, names[i]);
 			ret = EXIT_FAIL;
 			continue;
 		}
@@ -297,13 +300,13 @@ int cmd_exec(int argc, char **argv)
 			return (ret = help_or_usage(opt, exec_usage)) < 0 ? EXIT_PASS : ret;
 	}
 	if (optind >= argc) {
-		err_msg("exec: missing NS and CMD (see 'nstrace exec --help')");
+		err_msg("exec: missing NS and CMD (see '%s exec --help')", prog);
 		return EXIT_USAGE;
 	}
 	if (optind + 1 < argc && !strcmp(argv[optind + 1], "--"))
 		argv[optind + 1] = NULL;
 	else {
-		err_msg("exec: expected '--' after NS, then the command (nstrace exec ns1 -- ip addr)");
+		err_msg("exec: expected '--' after NS, then the command (%s exec ns1 -- ip addr)", prog);
 		return EXIT_USAGE;
 	}
 	if (optind + 2 >= argc) {
@@ -314,7 +317,7 @@ int cmd_exec(int argc, char **argv)
 	if (ret)
 		return ret;
 	if (!lab_exists(name) || lab_load(&lab, name, msg, sizeof(msg))) {
-		err_msg("exec: no lab named '%s' (see 'nstrace status')", name);
+		err_msg("exec: no lab named '%s' (see '%s status')", name, prog);
 		return EXIT_USAGE;
 	}
 	ret = resolve_ns(&lab, argv[optind], ns_name, sizeof(ns_name));

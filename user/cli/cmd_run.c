@@ -6,15 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "cli.h"
-#include "lab.h"
-#include "path.h"
-#include "diagnose.h"
-#include "faults.h"
-#include "netns.h"
-#include "session.h"
-#include "report.h"
-#include "state.h"
+#include "cli/cli.h"
+#include "lab/faults.h"
+#include "lab/lab.h"
+#include "model/packet.h"
+#include "observe/observers.h"
+#include "report/output.h"
+#include "report/verdict.h"
+#include "session/trace.h"
 
 static const char run_usage[] =
 	"Usage: nstrace run [OPTIONS]\n"
@@ -94,7 +93,7 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 		case OPT_BREAK:
 			o->fault = fault_find(optarg);
 			if (!o->fault) {
-				err_msg("run: unknown fault '%s' (see 'nstrace faults')", optarg);
+				err_msg("run: unknown fault '%s' (see '%s faults')", optarg, prog);
 				return EXIT_USAGE;
 			}
 			o->cfg.isolated = 1;
@@ -120,7 +119,7 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 		}
 	}
 	if (optind < argc) {
-		err_msg("run: unexpected argument '%s' (see 'nstrace run --help')", argv[optind]);
+		err_msg("run: unexpected argument '%s' (see '%s run --help')", argv[optind], prog);
 		return EXIT_USAGE;
 	}
 	if (o->from == o->to) {
@@ -131,193 +130,269 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 }
 
 /* Every veth end and the bridge: what the observers attach to. */
-static int lab_links(const struct lab *lab, struct session_link **out)
+static int lab_links(const struct lab *lab, struct observe_link **out)
 {
 	int n = 1 + 2 * lab->cfg.namespaces, i = 0;
-	struct session_link *l = calloc(n, sizeof(*l));
+	struct observe_link *l = calloc(n, sizeof(*l));
 
 	if (!l)
 		return -ENOMEM;
-	l[i++] = (struct session_link){ lab->host_fd, lab->host_ino, lab->bridge_ifindex };
+	l[i++] = (struct observe_link){ lab->host_fd, lab->host_ino, lab->bridge_ifindex };
 	for (int k = 0; k < lab->cfg.namespaces; k++) {
 		const struct lab_endpoint *ep = &lab->ep[k];
 
 		if (ep->port_ifindex)
-			l[i++] = (struct session_link){ lab->host_fd, lab->host_ino, ep->port_ifindex };
+			l[i++] = (struct observe_link){ lab->host_fd, lab->host_ino, ep->port_ifindex };
 		if (ep->ifindex && ep->ns_fd >= 0)
-			l[i++] = (struct session_link){ ep->ns_fd, ep->ns_ino, ep->ifindex };
+			l[i++] = (struct observe_link){ ep->ns_fd, ep->ns_ino, ep->ifindex };
 	}
 	*out = l;
 	return i;
 }
 
-/* Namespaces whose state the diagnosis reads: the host side, then each endpoint. */
-static int lab_state_ns(const struct lab *lab, struct state_ns *nss)
+/* The lab's namespaces: the host side, then each endpoint. */
+static int lab_namespaces(const struct lab *lab, struct ns_handle *nss)
 {
 	int n = 0;
 
-	nss[n] = (struct state_ns){ .fd = lab->host_fd, .ino = lab->host_ino, .label = "host" };
-	if (lab->host_ns_name[0])
-		snprintf(nss[n].exec_prefix, sizeof(nss[n].exec_prefix), "ip netns exec %s ", lab->host_ns_name);
+	nss[n] = (struct ns_handle){ .fd = lab->host_fd,
+				     .ref = { .ino = lab->host_ino, .label = "host", .via = NS_VIA_SELF } };
+	if (lab->host_ns_name[0]) {
+		nss[n].ref.via = NS_VIA_NAME;
+		snprintf(nss[n].ref.arg, sizeof(nss[n].ref.arg), "%s", lab->host_ns_name);
+	}
 	n++;
 	for (int k = 0; k < lab->cfg.namespaces; k++) {
 		if (lab->ep[k].ns_fd < 0)
 			continue;
-		nss[n] = (struct state_ns){ .fd = lab->ep[k].ns_fd, .ino = lab->ep[k].ns_ino };
-		snprintf(nss[n].label, sizeof(nss[n].label), "ns%d", k + 1);
-		snprintf(nss[n].exec_prefix, sizeof(nss[n].exec_prefix), "ip netns exec %s ", lab->ep[k].ns_name);
+		nss[n] = (struct ns_handle){ .fd = lab->ep[k].ns_fd,
+					     .ref = { .ino = lab->ep[k].ns_ino, .via = NS_VIA_NAME } };
+		snprintf(nss[n].ref.label, sizeof(nss[n].ref.label), "ns%d", k + 1);
+		snprintf(nss[n].ref.arg, sizeof(nss[n].ref.arg), "%s", lab->ep[k].ns_name);
 		n++;
 	}
 	return n;
 }
 
-static int report(const struct run_opts *o, const struct lab *lab, struct session *s,
-		  const struct topo *t, const struct probe_summary *sum, struct verdict *v)
+/* One traced lab: its topology, observers and namespaces, freed together. */
+struct lab_trace {
+	struct topo topo;
+	struct observe_link *links;
+	struct observe_nf *nf;
+	struct ns_handle *nss;
+	int nlinks, nns;
+};
+
+static void lab_trace_free(struct lab_trace *lt)
 {
-	struct state_ns *nss = calloc(1 + lab->cfg.namespaces, sizeof(*nss));
+	free(lt->topo.ifs);
+	free(lt->links);
+	free(lt->nf);
+	free(lt->nss);
+	memset(lt, 0, sizeof(*lt));
+}
+
+static int lab_trace_init(const struct lab *lab, struct lab_trace *lt)
+{
+	memset(lt, 0, sizeof(*lt));
+	lt->nf = calloc(1 + lab->cfg.namespaces, sizeof(*lt->nf));
+	lt->nss = calloc(1 + lab->cfg.namespaces, sizeof(*lt->nss));
+	lt->nlinks = lab_links(lab, &lt->links);
+	if (!lt->nf || !lt->nss || lt->nlinks < 0 || lab_topology(lab, &lt->topo)) {
+		lab_trace_free(lt);
+		return -ENOMEM;
+	}
+	lt->nf[0] = (struct observe_nf){ lab->host_fd, OBSERVE_NF_BRIDGE_HOOKS };
+	for (int k = 0; k < lab->cfg.namespaces; k++)
+		lt->nf[k + 1] = (struct observe_nf){ lab->ep[k].ns_fd, OBSERVE_NF_ENDPOINT_HOOKS };
+	lt->nns = lab_namespaces(lab, lt->nss);
+	return 0;
+}
+
+static int report(const struct run_opts *o, const struct lab *lab, const struct observers *obs,
+		  const struct lab_trace *lt, const struct probe_summary *sum, struct verdict *v)
+{
 	struct flow flow = { .src = 2 * o->from, .dst = lab->ep[o->to - 1].addr, .sent = sum->sent,
 			     .received = sum->received, .send_errno = sum->send_errno, .icmp_id = sum->id };
+	struct trace_target tg = { &lt->topo, lt->nss, lt->nns };
 	char a[16];
 	int n;
 
-	if (!nss)
-		return 0;
 	printf("probes: %d ICMP echo request(s) ns%d (%s) → ", sum->sent, o->from,
 	       ip_str(lab->ep[o->from - 1].addr.s_addr, a, sizeof(a)));
 	printf("ns%d (%s), id 0x%04x\n", o->to, ip_str(lab->ep[o->to - 1].addr.s_addr, a, sizeof(a)),
 	       sum->id);
-	n = report_trace(s, t, nss, lab_state_ns(lab, nss), &flow, 1, sum, v);
+	n = session_report(obs, &tg, &flow, 1, sum, v);
 	if (n < 0)
 		err_msg("run: cannot analyse the trace: %s", strerror(-n));
-	free(nss);
 	return n > 0;
 }
 
 /* One trace: observers up, probes, observers down, report. Exit code of the trace. */
-static int trace_lab(const struct run_opts *o, struct lab *lab, struct verdict *v, int *have_verdict)
+static int trace_lab(const struct run_opts *o, struct lab *lab, struct lab_trace *lt,
+		     struct verdict *v, int *have_verdict)
 {
-	struct session s;
-	struct session_link *links = NULL;
-	struct session_nf *nf = NULL;
-	struct topo topo = {};
+	struct observers obs;
 	struct probe_summary sum = {};
 	char msg[512];
-	int nlinks, err, ret = EXIT_ENV;
+	int err, ret = EXIT_ENV;
 
-	memset(&s, 0, sizeof(s));
+	memset(&obs, 0, sizeof(obs));
 	*have_verdict = 0;
-	if (lab_topology(lab, &topo))
-		goto cleanup;
-	print_topology(stdout, &topo);
-	nlinks = lab_links(lab, &links);
-	nf = calloc(1 + lab->cfg.namespaces, sizeof(*nf));
-	if (nlinks < 0 || !nf)
-		goto cleanup;
-	nf[0] = (struct session_nf){ lab->host_fd, SESSION_NF_BRIDGE_HOOKS };
-	for (int k = 0; k < lab->cfg.namespaces; k++)
-		nf[k + 1] = (struct session_nf){ lab->ep[k].ns_fd, SESSION_NF_ENDPOINT_HOOKS };
-	err = session_start(&s, links, nlinks, nf, 1 + lab->cfg.namespaces, 1, msg, sizeof(msg));
+	print_topology(stdout, &lt->topo);
+	err = observers_start(&obs, lt->links, lt->nlinks, lt->nf, 1 + lab->cfg.namespaces, 1,
+			      &stop_requested, msg, sizeof(msg));
 	if (err) {
 		err_msg("run: %s", msg);
 		goto cleanup;
 	}
 	printf("observers: %s ingress+egress on %d links, tp_btf/kfree_skb, netfilter hooks in %d namespaces\n",
-	       s.probes.ntc && s.probes.tc[0].mode == PROBE_CLSACT ? "clsact" : "tcx", nlinks, s.nf_hooks);
+	       observers_tc_mode(&obs), lt->nlinks, obs.nf_hooks);
 
-	err = session_probe(&s, lab->ep[o->from - 1].ns_fd, lab->ep[o->from - 1].ifindex,
-			    lab->ep[o->to - 1].addr, o->probe.count, o->probe.interval_ms, &sum);
-	session_stop(&s);
+	err = observers_probe(&obs, lab->ep[o->from - 1].ns_fd, lab->ep[o->from - 1].ifindex,
+			      lab->ep[o->to - 1].addr, o->probe.count, o->probe.interval_ms, &sum);
+	observers_stop(&obs);
 	if (err) {
 		err_msg("run: cannot send probes from ns%d: %s", o->from, strerror(-err));
 		goto cleanup;
 	}
-	session_filter_icmp_id(&s, sum.id, &lab->cfg.subnet);
-	*have_verdict = report(o, lab, &s, &topo, &sum, v);
+	observers_filter_icmp_id(&obs, sum.id, &lab->cfg.subnet);
+	*have_verdict = report(o, lab, &obs, lt, &sum, v);
 	ret = stop_requested ? EXIT_FAIL : sum.received == sum.sent ? EXIT_PASS : EXIT_FAIL;
 cleanup:
-	session_free(&s);
-	free(links);
-	free(nf);
-	free(topo.ifs);
+	observers_free(&obs);
 	return ret;
 }
 
-/* A command that undoes a fix, where one is known. */
-static void print_revert(const struct verdict *v)
+/* --fix: the verdict's first fix that changes something, run as printed. 0 if applied. */
+static int apply_fix(const struct lab *lab, const struct lab_trace *lt, const struct verdict *v)
 {
-	const char *fix = v->fix[0];
-	const char *eq = strrchr(fix, '=');
+	const struct fix *fx = NULL;
+	char text[2048];
 
-	if (strstr(fix, "sysctl -w") && eq)
-		printf("revert: %.*s=%s\n", (int)(eq - fix), fix, *(eq + 1) == '0' ? "1" : "0");
-	else if (strstr(fix, "iptables -I "))
-		printf("revert: %.*s-D %s\n", (int)(strstr(fix, "-I ") - fix), fix, strstr(fix, "-I ") + 3);
-	else if (strstr(fix, " up") && strstr(fix, "ip link set"))
-		printf("revert: %.*s down\n", (int)(strlen(fix) - 3), fix);
-	else
-		printf("revert: no single command: it restored the configuration the lab was built with\n");
+	for (int i = 0; i < v->nfix && !fx; i++)
+		if (!v->fix[i].inspect)
+			fx = &v->fix[i];
+	if (!fx) {
+		printf("\n--fix: the verdict has no fix to apply%s\n", v->nfix ? " (only commands that show state)" : "");
+		return -1;
+	}
+	printf("\n--fix: applying:\n");
+	for (int i = 0; i < fx->nsteps; i++)
+		printf("  %s\n", command_str(&fx->step[i], text, sizeof(text)) ? text : fx->step[i].argv[0]);
+	if (run_commands(fx->step, fx->nsteps, lt->nss, lt->nns))
+		return -1;
+	if (!lab->host_ns_name[0])
+		print_revert(stdout, fx);
+	return 0;
+}
+
+/* --lab naming a lab that exists: load it, and check the options against it. */
+static int open_lab(const struct run_opts *o, struct lab *lab)
+{
+	char msg[512];
+
+	if (lab_load(lab, o->cfg.name, msg, sizeof(msg))) {
+		err_msg("run: %s (see '%s status')", msg, prog);
+		return EXIT_ENV;
+	}
+	if (o->from > lab->cfg.namespaces || o->to > lab->cfg.namespaces) {
+		err_msg("run: lab '%s' has ns1..ns%d (--from %d --to %d)", lab->cfg.name,
+			lab->cfg.namespaces, o->from, o->to);
+		lab_release(lab);
+		return EXIT_USAGE;
+	}
+	if ((o->fault || o->fix) && !lab->host_ns_name[0] && !o->yes) {
+		err_msg("run: lab '%s' uses the real host's namespace: --break never touches it, and --fix needs --yes",
+			lab->cfg.name);
+		lab_release(lab);
+		return EXIT_USAGE;
+	}
+	printf("lab %s: using the existing lab\n", lab->cfg.name);
+	return 0;
+}
+
+static int build_lab(const struct run_opts *o, struct lab *lab)
+{
+	char msg[512];
+	int err;
+
+	if (o->fix && !o->cfg.isolated && !o->yes) {
+		err_msg("run: --fix would change the real host: add --yes, or use --isolated");
+		return EXIT_USAGE;
+	}
+	err = lab_build(lab, &o->cfg, msg, sizeof(msg));
+	if (err == -EALREADY) {
+		err_msg("run: %s (use --lab NAME, or '%s down --lab %s')", msg, prog, o->cfg.name);
+		return EXIT_ENV;
+	}
+	if (err) {
+		err_msg("run: %s", msg);
+		return EXIT_ENV;
+	}
+	printf("lab %s: built, bridge side in %s\n", lab->cfg.name,
+	       lab->host_ns_name[0] ? lab->host_ns_name : "the root namespace");
+	return 0;
+}
+
+/* Validates what can be checked before root and before touching anything. */
+static int check_run(const struct run_opts *o, int existing)
+{
+	char msg[512];
+
+	if (existing)
+		return 0;
+	if (lab_config_validate(&o->cfg, msg, sizeof(msg))) {
+		err_msg("run: %s", msg);
+		return EXIT_USAGE;
+	}
+	if (o->from > o->cfg.namespaces || o->to > o->cfg.namespaces) {
+		err_msg("run: --from/--to must name one of ns1..ns%d", o->cfg.namespaces);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* Trace, and with --fix apply the verdict's fix and trace again. */
+static int trace_and_fix(const struct run_opts *o, struct lab *lab)
+{
+	struct lab_trace lt;
+	struct verdict *v = malloc(sizeof(*v));
+	int ret, have_verdict = 0;
+
+	if (!v || lab_trace_init(lab, &lt)) {
+		free(v);
+		err_msg("run: out of memory");
+		return EXIT_ENV;
+	}
+	ret = trace_lab(o, lab, &lt, v, &have_verdict);
+	if (o->fix && !stop_requested && ret == EXIT_FAIL && have_verdict && !apply_fix(lab, &lt, v)) {
+		printf("\n== after the fix ==\n");
+		ret = trace_lab(o, lab, &lt, v, &have_verdict);
+	}
+	lab_trace_free(&lt);
+	free(v);
+	return ret;
 }
 
 int cmd_run(int argc, char **argv)
 {
 	struct run_opts o;
 	struct lab lab = { .host_fd = -1 };
-	struct verdict v;
 	char msg[512];
-	int err, built = 0, ret, have_verdict = 0, existing;
+	int err, ret, existing;
 
 	ret = parse_run(argc, argv, &o);
 	if (ret)
 		return ret < 0 ? EXIT_PASS : ret;
 	/* --lab naming an existing lab traces it; anything else builds one. */
 	existing = o.lab_given && lab_exists(o.cfg.name);
-	if (!existing) {
-		if (lab_config_validate(&o.cfg, msg, sizeof(msg))) {
-			err_msg("run: %s", msg);
-			return EXIT_USAGE;
-		}
-		if (o.from > o.cfg.namespaces || o.to > o.cfg.namespaces) {
-			err_msg("run: --from/--to must name one of ns1..ns%d", o.cfg.namespaces);
-			return EXIT_USAGE;
-		}
-	}
-	ret = require_root("run");
-	if (ret)
+	if ((ret = check_run(&o, existing)) || (ret = require_root("run")))
 		return ret;
 	install_stop_handlers();
-
-	if (existing) {
-		if (lab_load(&lab, o.cfg.name, msg, sizeof(msg))) {
-			err_msg("run: %s", msg);
-			return EXIT_ENV;
-		}
-		if (o.from > lab.cfg.namespaces || o.to > lab.cfg.namespaces) {
-			err_msg("run: lab '%s' has ns1..ns%d (--from %d --to %d)", lab.cfg.name,
-				lab.cfg.namespaces, o.from, o.to);
-			lab_release(&lab);
-			return EXIT_USAGE;
-		}
-		if ((o.fault || o.fix) && !lab.host_ns_name[0] && !o.yes) {
-			err_msg("run: lab '%s' uses the real host's namespace: --break never touches it, and --fix needs --yes",
-				lab.cfg.name);
-			lab_release(&lab);
-			return EXIT_USAGE;
-		}
-		printf("lab %s: using the existing lab\n", lab.cfg.name);
-	} else {
-		if (o.fix && !o.cfg.isolated && !o.yes) {
-			err_msg("run: --fix would change the real host: add --yes, or use --isolated");
-			return EXIT_USAGE;
-		}
-		err = lab_build(&lab, &o.cfg, msg, sizeof(msg));
-		if (err) {
-			err_msg("run: %s", msg);
-			return EXIT_ENV;
-		}
-		built = 1;
-		printf("lab %s: built, bridge side in %s\n", lab.cfg.name,
-		       lab.host_ns_name[0] ? lab.host_ns_name : "the root namespace");
-	}
+	ret = existing ? open_lab(&o, &lab) : build_lab(&o, &lab);
+	if (ret)
+		return ret;
 	if (o.fault && lab.host_ns_name[0]) {
 		err = o.fault->apply(&lab, o.from, o.to, msg, sizeof(msg));
 		if (err) {
@@ -327,40 +402,20 @@ int cmd_run(int argc, char **argv)
 		}
 		printf("fault injected: %s: %s\n", o.fault->name, o.fault->summary);
 	}
-	if (stop_requested) {
-		ret = EXIT_FAIL;
-		goto cleanup;
-	}
-	ret = trace_lab(&o, &lab, &v, &have_verdict);
-	if (o.fix && !stop_requested && ret == EXIT_FAIL && have_verdict) {
-		if (!v.nfix) {
-			printf("\n--fix: the verdict has no fix to apply\n");
-		} else {
-			printf("\n--fix: applying: %s\n", v.fix[0]);
-			err = netns_run(-1, NULL, v.fix[0], 0);
-			if (err) {
-				err_msg("run: the fix exited %d", err);
-			} else {
-				if (!lab.host_ns_name[0])
-					print_revert(&v);
-				printf("\n== after the fix ==\n");
-				ret = trace_lab(&o, &lab, &v, &have_verdict);
-			}
-		}
-	}
+	ret = stop_requested ? EXIT_FAIL : trace_and_fix(&o, &lab);
 cleanup:
 	if (stop_requested)
-		fprintf(stderr, "nstrace: run: interrupted%s\n", built && !o.keep ? ", removing the lab" : "");
-	if (built && !o.keep) {
+		fprintf(stderr, "nstrace: run: interrupted%s\n", !existing && !o.keep ? ", removing the lab" : "");
+	if (!existing && !o.keep) {
 		err = lab_teardown(&lab);
 		if (err < 0)
-			err_msg("run: removing lab '%s' left something behind: %s (try 'nstrace down --lab %s')",
-				o.cfg.name, strerror(-err), o.cfg.name);
-	} else {
-		if (built)
-			printf("lab %s kept: 'nstrace exec --lab %s ns1 -- CMD' to use it, 'nstrace down --lab %s' to remove it\n",
-			       lab.cfg.name, lab.cfg.name, lab.cfg.name);
-		lab_release(&lab);
+			err_msg("run: removing lab '%s' left something behind: %s (try '%s down --lab %s')",
+				o.cfg.name, strerror(-err), prog, o.cfg.name);
+		return ret;
 	}
+	if (!existing)
+		printf("lab %s kept: '%s exec --lab %s ns1 -- CMD' to use it, '%s down --lab %s' to remove it\n",
+		       lab.cfg.name, prog, lab.cfg.name, prog, lab.cfg.name);
+	lab_release(&lab);
 	return ret;
 }

@@ -6,12 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
-#include "cli.h"
-#include "discover.h"
-#include "lab.h"
-#include "report.h"
-#include "session.h"
-#include "state.h"
+#include "cli/cli.h"
+#include "discover/discover.h"
+#include "lab/lab.h"
+#include "model/packet.h"
+#include "observe/observers.h"
+#include "report/output.h"
+#include "session/trace.h"
 
 static const char trace_usage[] =
 	"Usage: nstrace trace --from SRC --to IP [OPTIONS]\n"
@@ -50,6 +51,28 @@ struct trace_opts {
 	struct probe_opts probe;
 	int have_to, passive, duration_s;
 };
+
+/* Options that only make sense together, checked once all are read. */
+static int check_trace(const struct trace_opts *o)
+{
+	if (o->passive && (o->from || o->have_to)) {
+		err_msg("trace: --passive sends nothing: drop --from/--to, or drop --passive");
+		return EXIT_USAGE;
+	}
+	if (!o->passive && (!o->from || !o->have_to)) {
+		err_msg("trace: give --from SRC and --to IP, or --passive");
+		return EXIT_USAGE;
+	}
+	if (o->lab && (o->netns || o->bridge)) {
+		err_msg("trace: --lab names the bridge and its namespace: drop --netns/--bridge");
+		return EXIT_USAGE;
+	}
+	if (!o->passive && (o->duration_s || o->netns)) {
+		err_msg("trace: --duration and --netns go with --passive");
+		return EXIT_USAGE;
+	}
+	return 0;
+}
 
 static int parse_trace(int argc, char **argv, struct trace_opts *o)
 {
@@ -117,26 +140,10 @@ static int parse_trace(int argc, char **argv, struct trace_opts *o)
 		}
 	}
 	if (optind < argc) {
-		err_msg("trace: unexpected argument '%s' (see 'nstrace trace --help')", argv[optind]);
+		err_msg("trace: unexpected argument '%s' (see '%s trace --help')", argv[optind], prog);
 		return EXIT_USAGE;
 	}
-	if (o->passive && (o->from || o->have_to)) {
-		err_msg("trace: --passive sends nothing: drop --from/--to, or drop --passive");
-		return EXIT_USAGE;
-	}
-	if (!o->passive && (!o->from || !o->have_to)) {
-		err_msg("trace: give --from SRC and --to IP, or --passive");
-		return EXIT_USAGE;
-	}
-	if (o->lab && (o->netns || o->bridge)) {
-		err_msg("trace: --lab names the bridge and its namespace: drop --netns/--bridge");
-		return EXIT_USAGE;
-	}
-	if (!o->passive && (o->duration_s || o->netns)) {
-		err_msg("trace: --duration and --netns go with --passive");
-		return EXIT_USAGE;
-	}
-	return 0;
+	return check_trace(o);
 }
 
 /* --lab: nsK, the bridge and its namespace from the lab's marks. */
@@ -146,7 +153,7 @@ static int resolve_lab(struct trace_opts *o)
 	char msg[512];
 
 	if (lab_load(&lab, o->lab, msg, sizeof(msg))) {
-		err_msg("trace: %s", msg);
+		err_msg("trace: %s (see '%s status')", msg, prog);
 		return EXIT_USAGE;
 	}
 	snprintf(o->lab_bridge, sizeof(o->lab_bridge), "%s", lab.cfg.bridge);
@@ -170,25 +177,82 @@ static int resolve_lab(struct trace_opts *o)
 	return 0;
 }
 
+/* The discovered topology's links, hooks and namespaces, as the observers and the report want them. */
+struct trace_parts {
+	struct observe_link *links;
+	struct observe_nf *nf;
+};
+
+static int trace_parts(const struct discovery *d, struct trace_parts *tp)
+{
+	tp->links = calloc(d->topo.n ? d->topo.n : 1, sizeof(*tp->links));
+	tp->nf = calloc(d->nns ? d->nns : 1, sizeof(*tp->nf));
+	if (!tp->links || !tp->nf)
+		return -ENOMEM;
+	for (int i = 0; i < d->topo.n; i++)
+		tp->links[i] = (struct observe_link){ d->ns[d->if_ns[i]].fd, d->topo.ifs[i].netns_ino,
+						      d->topo.ifs[i].ifindex };
+	for (int i = 0; i < d->nns; i++) {
+		int holds_bridge = d->ns[i].ref.ino == d->topo.ifs[d->bridge].netns_ino;
+
+		tp->nf[i] = (struct observe_nf){ d->ns[i].fd, holds_bridge ? OBSERVE_NF_BRIDGE_HOOKS :
+								       OBSERVE_NF_ENDPOINT_HOOKS };
+	}
+	return 0;
+}
+
+static int trace_passive(const struct trace_opts *o, struct observers *obs, const struct trace_target *tg)
+{
+	int verdicts;
+
+	printf("watching; %s\n", o->duration_s ? "until the duration ends (Ctrl-C stops early)" : "Ctrl-C stops");
+	observers_watch(obs, o->duration_s * 1000);
+	observers_stop(obs);
+	verdicts = session_report(obs, tg, NULL, 0, NULL, NULL);
+	return verdicts < 0 ? EXIT_ENV : verdicts ? EXIT_FAIL : EXIT_PASS;
+}
+
+static int trace_probe(const struct trace_opts *o, struct observers *obs, const struct discovery *d,
+		       const struct trace_target *tg)
+{
+	struct probe_summary sum = {};
+	struct flow flow;
+	char a[16];
+	int err, verdicts;
+
+	/* Read-only: no neighbour flush, so ARP shows only if the entry had expired. */
+	err = observers_probe(obs, d->ns[d->if_ns[d->src]].fd, 0, o->to, o->probe.count, o->probe.interval_ms, &sum);
+	observers_stop(obs);
+	if (err) {
+		err_msg("trace: cannot send probes from %s: %s", d->topo.ifs[d->src].ns_label, strerror(-err));
+		return EXIT_ENV;
+	}
+	observers_filter_icmp_id(obs, sum.id, NULL);
+	printf("probes: %d ICMP echo request(s) %s → %s, id 0x%04x\n", sum.sent,
+	       d->topo.ifs[d->src].ns_label, ip_str(o->to.s_addr, a, sizeof(a)), sum.id);
+	flow = (struct flow){ .src = d->src, .dst = o->to, .sent = sum.sent, .received = sum.received,
+			      .send_errno = sum.send_errno, .icmp_id = sum.id };
+	verdicts = session_report(obs, tg, &flow, 1, &sum, NULL);
+	if (verdicts < 0)
+		err_msg("trace: cannot analyse the trace: %s", strerror(-verdicts));
+	return stop_requested || sum.received < sum.sent ? EXIT_FAIL : EXIT_PASS;
+}
+
 int cmd_trace(int argc, char **argv)
 {
 	struct trace_opts o;
 	struct discovery d = { .src = -1, .bridge = -1 };
-	struct session s;
-	struct session_link *links = NULL;
-	struct session_nf *nf = NULL;
-	struct state_ns *nss = NULL;
-	struct probe_summary sum = {};
-	struct flow flow;
-	char msg[512], a[16];
-	int ret, err, nnf = 0, verdicts;
+	struct observers obs;
+	struct trace_parts tp = {};
+	struct trace_target tg;
+	char msg[512];
+	int ret, err;
 
-	memset(&s, 0, sizeof(s));
+	memset(&obs, 0, sizeof(obs));
 	ret = parse_trace(argc, argv, &o);
 	if (ret)
 		return ret < 0 ? EXIT_PASS : ret;
-	ret = require_root("trace");
-	if (ret)
+	if ((ret = require_root("trace")))
 		return ret;
 	install_stop_handlers();
 	if (o.lab && (ret = resolve_lab(&o)))
@@ -204,67 +268,21 @@ int cmd_trace(int argc, char **argv)
 	print_topology(stdout, &d.topo);
 
 	ret = EXIT_ENV;
-	links = calloc(d.topo.n, sizeof(*links));
-	nf = calloc(d.nns, sizeof(*nf));
-	nss = calloc(d.nns, sizeof(*nss));
-	if (!links || !nf || !nss)
+	if (trace_parts(&d, &tp))
 		goto cleanup;
-	for (int i = 0; i < d.topo.n; i++)
-		links[i] = (struct session_link){ d.ns[d.if_ns[i]].fd, d.topo.ifs[i].netns_ino, d.topo.ifs[i].ifindex };
-	for (int i = 0; i < d.nns; i++) {
-		int holds_bridge = d.ns[i].ino == d.topo.ifs[d.bridge].netns_ino;
-
-		nf[nnf++] = (struct session_nf){ d.ns[i].fd, holds_bridge ? SESSION_NF_BRIDGE_HOOKS :
-									 SESSION_NF_ENDPOINT_HOOKS };
-		nss[i] = (struct state_ns){ .fd = d.ns[i].fd, .ino = d.ns[i].ino };
-		snprintf(nss[i].label, sizeof(nss[i].label), "%s", d.ns[i].label);
-		snprintf(nss[i].exec_prefix, sizeof(nss[i].exec_prefix), "%s", d.ns[i].exec_prefix);
-	}
-	err = session_start(&s, links, d.topo.n, nf, nnf, 0, msg, sizeof(msg));
+	err = observers_start(&obs, tp.links, d.topo.n, tp.nf, d.nns, 0, &stop_requested, msg, sizeof(msg));
 	if (err) {
 		err_msg("trace: %s", msg);
 		goto cleanup;
 	}
 	printf("observers: %s ingress+egress on %d links, tp_btf/kfree_skb, netfilter hooks in %d namespaces (removed when nstrace exits)\n",
-	       s.probes.ntc && s.probes.tc[0].mode == PROBE_CLSACT ? "clsact" : "tcx", d.topo.n, s.nf_hooks);
-
-	if (o.passive) {
-		int waited = 0;
-
-		printf("watching; %s\n", o.duration_s ? "until the duration ends (Ctrl-C stops early)" : "Ctrl-C stops");
-		while (!stop_requested && (!o.duration_s || waited < o.duration_s * 1000)) {
-			sleep_ms(100);
-			waited += 100;
-			collector_drain(&s.col);
-		}
-		session_stop(&s);
-		verdicts = report_trace(&s, &d.topo, nss, d.nns, NULL, 0, NULL, NULL);
-		ret = verdicts < 0 ? EXIT_ENV : verdicts ? EXIT_FAIL : EXIT_PASS;
-		goto cleanup;
-	}
-
-	/* Read-only: no neighbour flush, so ARP shows only if the entry had expired. */
-	err = session_probe(&s, d.ns[d.if_ns[d.src]].fd, 0, o.to, o.probe.count, o.probe.interval_ms, &sum);
-	session_stop(&s);
-	if (err) {
-		err_msg("trace: cannot send probes from %s: %s", d.topo.ifs[d.src].ns_label, strerror(-err));
-		goto cleanup;
-	}
-	session_filter_icmp_id(&s, sum.id, NULL);
-	printf("probes: %d ICMP echo request(s) %s → %s, id 0x%04x\n", sum.sent,
-	       d.topo.ifs[d.src].ns_label, ip_str(o.to.s_addr, a, sizeof(a)), sum.id);
-	flow = (struct flow){ .src = d.src, .dst = o.to, .sent = sum.sent, .received = sum.received,
-			      .send_errno = sum.send_errno, .icmp_id = sum.id };
-	verdicts = report_trace(&s, &d.topo, nss, d.nns, &flow, 1, &sum, NULL);
-	if (verdicts < 0)
-		err_msg("trace: cannot analyse the trace: %s", strerror(-verdicts));
-	ret = stop_requested || sum.received < sum.sent ? EXIT_FAIL : EXIT_PASS;
-
+	       observers_tc_mode(&obs), d.topo.n, obs.nf_hooks);
+	tg = (struct trace_target){ &d.topo, d.ns, d.nns };
+	ret = o.passive ? trace_passive(&o, &obs, &tg) : trace_probe(&o, &obs, &d, &tg);
 cleanup:
-	session_free(&s);
-	free(links);
-	free(nf);
-	free(nss);
+	observers_free(&obs);
+	free(tp.links);
+	free(tp.nf);
 	discovery_free(&d);
 	return ret;
 }

@@ -9,18 +9,17 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include "discover.h"
-#include "netlink.h"
-#include "netns.h"
+#include "discover/discover.h"
+#include "model/packet.h"
+#include "kernel/netlink.h"
+#include "kernel/netns.h"
 
 #define DOCKER_NETNS_DIR "/var/run/docker/netns"
 
 /* A namespace that could be the far end of a veth, and how to name it. */
 struct ns_cand {
-	uint32_t ino;
 	char path[96];
-	char label[48];
-	char prefix[160];
+	struct ns_ref ref;
 };
 
 struct catalog {
@@ -28,14 +27,14 @@ struct catalog {
 	int n, cap;
 };
 
-static void cand_add(struct catalog *cat, const char *path, const char *label, const char *prefix)
+static void cand_add(struct catalog *cat, const char *path, const char *label, int via, const char *arg)
 {
 	struct stat st;
 
 	if (stat(path, &st))
 		return;
 	for (int i = 0; i < cat->n; i++)
-		if (cat->c[i].ino == (uint32_t)st.st_ino)
+		if (cat->c[i].ref.ino == (uint32_t)st.st_ino)
 			return;	/* the first, friendliest name wins */
 	if (cat->n == cat->cap) {
 		int cap = cat->cap ? cat->cap * 2 : 64;
@@ -46,10 +45,12 @@ static void cand_add(struct catalog *cat, const char *path, const char *label, c
 		cat->c = p;
 		cat->cap = cap;
 	}
-	cat->c[cat->n].ino = (uint32_t)st.st_ino;
+	memset(&cat->c[cat->n], 0, sizeof(cat->c[0]));
+	cat->c[cat->n].ref.ino = (uint32_t)st.st_ino;
 	snprintf(cat->c[cat->n].path, sizeof(cat->c[0].path), "%s", path);
-	snprintf(cat->c[cat->n].label, sizeof(cat->c[0].label), "%s", label);
-	snprintf(cat->c[cat->n].prefix, sizeof(cat->c[0].prefix), "%s", prefix);
+	snprintf(cat->c[cat->n].ref.label, sizeof(cat->c[0].ref.label), "%s", label);
+	cat->c[cat->n].ref.via = via;
+	snprintf(cat->c[cat->n].ref.arg, sizeof(cat->c[0].ref.arg), "%s", arg);
 	cat->n++;
 }
 
@@ -57,7 +58,7 @@ static void cand_dir(struct catalog *cat, const char *dir, int iproute_names)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
-	char path[96], prefix[160];
+	char path[96];
 
 	if (!d)
 		return;
@@ -65,11 +66,8 @@ static void cand_dir(struct catalog *cat, const char *dir, int iproute_names)
 		if (de->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "%s/%.40s", dir, de->d_name);
-		if (iproute_names)
-			snprintf(prefix, sizeof(prefix), "ip netns exec %.40s ", de->d_name);
-		else
-			snprintf(prefix, sizeof(prefix), "nsenter --net=%s ", path);
-		cand_add(cat, path, de->d_name, prefix);
+		cand_add(cat, path, de->d_name, iproute_names ? NS_VIA_NAME : NS_VIA_PATH,
+			 iproute_names ? de->d_name : path);
 	}
 	closedir(d);
 }
@@ -79,11 +77,18 @@ static void catalog_build(struct catalog *cat)
 {
 	DIR *d;
 	struct dirent *de;
-	char path[96], label[48], prefix[160];
+	char path[96], label[48];
 
 	cand_dir(cat, NETNS_RUN_DIR, 1);
 	cand_dir(cat, DOCKER_NETNS_DIR, 0);
-	cand_add(cat, "/proc/1/ns/net", "host", "");
+	/* The root namespace: commands there need no nsenter when nstrace runs in it. */
+	{
+		struct stat init, self;
+		int here = !stat("/proc/1/ns/net", &init) && !stat("/proc/self/ns/net", &self) &&
+			   init.st_ino == self.st_ino;
+
+		cand_add(cat, "/proc/1/ns/net", "host", here ? NS_VIA_SELF : NS_VIA_PID, here ? "" : "1");
+	}
 	d = opendir("/proc");
 	if (!d)
 		return;
@@ -92,8 +97,7 @@ static void catalog_build(struct catalog *cat)
 			continue;
 		snprintf(path, sizeof(path), "/proc/%.20s/ns/net", de->d_name);
 		snprintf(label, sizeof(label), "pid %.20s", de->d_name);
-		snprintf(prefix, sizeof(prefix), "nsenter -t %.20s -n ", de->d_name);
-		cand_add(cat, path, label, prefix);
+		cand_add(cat, path, label, NS_VIA_PID, de->d_name);
 	}
 	closedir(d);
 }
@@ -124,17 +128,17 @@ static int resolve_nsid(const struct catalog *cat, int via_fd, int nsid)
 	return found;
 }
 
-static int ns_add(struct discovery *d, const char *path, const char *label, const char *prefix)
+static int ns_add(struct discovery *d, const char *path, const struct ns_ref *ref)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	uint32_t ino;
-	struct disc_ns *p;
+	struct ns_handle *p;
 
 	if (fd < 0)
 		return -errno;
 	ino = netns_inode(fd);
 	for (int i = 0; i < d->nns; i++) {
-		if (d->ns[i].ino == ino) {
+		if (d->ns[i].ref.ino == ino) {
 			close(fd);
 			return i;
 		}
@@ -147,15 +151,14 @@ static int ns_add(struct discovery *d, const char *path, const char *label, cons
 	d->ns = p;
 	p = &d->ns[d->nns];
 	p->fd = fd;
-	p->ino = ino;
-	snprintf(p->label, sizeof(p->label), "%s", label);
-	snprintf(p->exec_prefix, sizeof(p->exec_prefix), "%s", prefix);
+	p->ref = *ref;
+	p->ref.ino = ino;
 	return d->nns++;
 }
 
 static int ns_add_cand(struct discovery *d, const struct ns_cand *c)
 {
-	return ns_add(d, c->path, c->label, c->prefix);
+	return ns_add(d, c->path, &c->ref);
 }
 
 static int topo_add(struct discovery *d, int ns, const struct nl_link *l, int role)
@@ -173,10 +176,10 @@ static int topo_add(struct discovery *d, int ns, const struct nl_link *l, int ro
 	d->if_ns = m;
 	t = &d->topo.ifs[d->topo.n];
 	memset(t, 0, sizeof(*t));
-	t->netns_ino = d->ns[ns].ino;
+	t->netns_ino = d->ns[ns].ref.ino;
 	t->ifindex = l->ifindex;
 	snprintf(t->name, sizeof(t->name), "%s", l->name);
-	snprintf(t->ns_label, sizeof(t->ns_label), "%s", d->ns[ns].label);
+	snprintf(t->ns_label, sizeof(t->ns_label), "%s", d->ns[ns].ref.label);
 	t->role = role;
 	t->peer = t->master = -1;
 	memcpy(t->mac, l->mac, 6);
@@ -215,13 +218,29 @@ static void note_unresolved(struct discovery *d, const char *fmt, const char *a,
 		snprintf(d->unresolved[d->nunresolved++], sizeof(d->unresolved[0]), fmt, a, b);
 }
 
+/* The link with ifindex in the namespace behind fd. */
+static int link_in_ns(int fd, int ifindex, struct nl_link *out)
+{
+	struct nl nl;
+	int err = netns_enter(fd);
+
+	if (err)
+		return err;
+	err = nl_open(&nl);
+	if (!err) {
+		err = nl_link_get_index(&nl, ifindex, out);
+		nl_close(&nl);
+	}
+	netns_return();
+	return err;
+}
+
 /* The far end of a port: an endpoint in whichever namespace holds it. */
 static void add_far_end(struct discovery *d, const struct catalog *cat, int host, int port,
 			const struct nl_link *pl)
 {
-	int ns = host, idx, err;
+	int ns = host, idx;
 	struct nl_link end;
-	struct nl nl;
 
 	if (strcmp(pl->kind, "veth") || pl->link <= 0)
 		return;
@@ -237,15 +256,7 @@ static void add_far_end(struct discovery *d, const struct catalog *cat, int host
 		if (ns < 0)
 			return;
 	}
-	if (netns_enter(d->ns[ns].fd))
-		return;
-	err = nl_open(&nl);
-	if (!err) {
-		err = nl_link_get_index(&nl, pl->link, &end);
-		nl_close(&nl);
-	}
-	netns_return();
-	if (err)
+	if (link_in_ns(d->ns[ns].fd, pl->link, &end))
 		return;
 	idx = topo_add(d, ns, &end, TOPO_ENDPOINT);
 	if (idx < 0)
@@ -299,120 +310,131 @@ static int discover_ports(struct discovery *d, const struct catalog *cat, int ho
 	return 0;
 }
 
-static int open_src(const char *src, char *path, int psize, char *label, int lsize, char *prefix, int xsize)
+static int open_src(const char *src, char *path, int psize, struct ns_ref *ref)
 {
 	int digits = *src != '\0';
 
+	memset(ref, 0, sizeof(*ref));
 	for (const char *p = src; *p; p++)
 		digits &= isdigit((unsigned char)*p) != 0;
 	if (digits) {
 		snprintf(path, psize, "/proc/%s/ns/net", src);
-		snprintf(label, lsize, "pid %s", src);
-		snprintf(prefix, xsize, "nsenter -t %s -n ", src);
+		snprintf(ref->label, sizeof(ref->label), "pid %s", src);
+		ref->via = NS_VIA_PID;
 	} else if (strchr(src, '/')) {
 		snprintf(path, psize, "%s", src);
-		snprintf(label, lsize, "%s", strrchr(src, '/') + 1);
-		snprintf(prefix, xsize, "nsenter --net=%s ", src);
+		snprintf(ref->label, sizeof(ref->label), "%s", strrchr(src, '/') + 1);
+		ref->via = NS_VIA_PATH;
 	} else {
 		snprintf(path, psize, NETNS_RUN_DIR "/%s", src);
-		snprintf(label, lsize, "%s", src);
-		snprintf(prefix, xsize, "ip netns exec %s ", src);
+		snprintf(ref->label, sizeof(ref->label), "%s", src);
+		ref->via = NS_VIA_NAME;
 	}
+	snprintf(ref->arg, sizeof(ref->arg), "%s", src);
 	return access(path, R_OK) ? -errno : 0;
+}
+
+/* The interface the namespace behind fd sends to dst by (RTM_GETROUTE). */
+static int route_out(int fd, struct in_addr dst, struct nl_link *out)
+{
+	struct nl nl;
+	int oif, err = netns_enter(fd);
+
+	if (err)
+		return err;
+	err = nl_open(&nl);
+	if (!err) {
+		oif = nl_route_get_oif(&nl, dst);
+		err = oif < 0 ? oif : nl_link_get_index(&nl, oif, out);
+		nl_close(&nl);
+	}
+	netns_return();
+	return err;
+}
+
+/* From the source's veth, through its peer, to the bridge and all its ports. */
+static int follow_veth(struct discovery *d, const struct catalog *cat, int sns, const struct nl_link *out,
+		       char *msg, int msglen)
+{
+	const char *label = d->ns[sns].ref.label;
+	struct nl_link peer;
+	int c, host, err;
+
+	c = resolve_nsid(cat, d->ns[sns].fd, out->link_netnsid);
+	if (c < 0) {
+		snprintf(msg, msglen, "the peer of %s in %s is in a namespace with no name and no process (netns id %d)",
+			 out->name, label, out->link_netnsid);
+		return -ENOENT;
+	}
+	host = ns_add_cand(d, &cat->c[c]);
+	err = host < 0 ? host : link_in_ns(d->ns[host].fd, out->link, &peer);
+	if (err) {
+		snprintf(msg, msglen, "cannot read the peer of %s: %s", out->name, strerror(-err));
+		return err;
+	}
+	if (!peer.master) {
+		snprintf(msg, msglen, "%s's peer %s (in %s) is not a port of any bridge", out->name, peer.name,
+			 d->ns[host].ref.label);
+		return -EOPNOTSUPP;
+	}
+	err = discover_ports(d, cat, host, peer.master);
+	if (err)
+		snprintf(msg, msglen, "cannot read bridge ifindex %d in %s: %s", peer.master, d->ns[host].ref.label,
+			 strerror(-err));
+	return err;
 }
 
 int discover_from(const char *src, struct in_addr dst, const char *bridge_name,
 		  struct discovery *d, char *msg, int msglen)
 {
 	struct catalog cat = {};
-	char path[256], label[48], prefix[160], a[16];
-	struct nl_link out, peer;
-	struct nl nl;
-	int sns, host, oif, err;
+	char path[256], a[16];
+	struct ns_ref ref;
+	struct nl_link out;
+	int sns, err;
 
 	memset(d, 0, sizeof(*d));
 	d->src = d->bridge = -1;
-	err = open_src(src, path, sizeof(path), label, sizeof(label), prefix, sizeof(prefix));
+	err = open_src(src, path, sizeof(path), &ref);
 	if (err) {
 		snprintf(msg, msglen, "no network namespace '%s' (%s): give a name under /run/netns, a PID or a namespace file",
 			 src, strerror(-err));
 		return -ENOENT;
 	}
 	catalog_build(&cat);
-	sns = ns_add(d, path, label, prefix);
+	sns = ns_add(d, path, &ref);
 	if (sns < 0) {
 		err = sns;
 		snprintf(msg, msglen, "cannot open %s: %s", path, strerror(-err));
 		goto out;
 	}
 	/* Its route to dst names the interface the probes leave by. */
-	err = netns_enter(d->ns[sns].fd);
-	if (!err) {
-		err = nl_open(&nl);
-		if (!err) {
-			oif = nl_route_get_oif(&nl, dst);
-			err = oif < 0 ? oif : nl_link_get_index(&nl, oif, &out);
-			nl_close(&nl);
-		}
-		netns_return();
-	}
+	err = route_out(d->ns[sns].fd, dst, &out);
 	if (err) {
-		snprintf(msg, msglen, "%s has no route to %s: %s", label, ip_str(dst.s_addr, a, sizeof(a)), strerror(-err));
+		snprintf(msg, msglen, "%s has no route to %s: %s", ref.label, ip_str(dst.s_addr, a, sizeof(a)),
+			 strerror(-err));
 		goto out;
 	}
 	if (strcmp(out.kind, "veth") || out.link_netnsid < 0) {
 		snprintf(msg, msglen, "%s reaches %s through %s, %s: nstrace traces veth pairs into a bridge",
-			 label, ip_str(dst.s_addr, a, sizeof(a)), out.name,
+			 ref.label, ip_str(dst.s_addr, a, sizeof(a)), out.name,
 			 strcmp(out.kind, "veth") ? "not a veth" : "whose peer is in the same namespace");
 		err = -EOPNOTSUPP;
 		goto out;
 	}
-	{
-		int c = resolve_nsid(&cat, d->ns[sns].fd, out.link_netnsid);
-
-		if (c < 0) {
-			snprintf(msg, msglen, "the peer of %s in %s is in a namespace with no name and no process (netns id %d)",
-				 out.name, label, out.link_netnsid);
-			err = -ENOENT;
-			goto out;
-		}
-		host = ns_add_cand(d, &cat.c[c]);
-	}
-	err = host < 0 ? host : netns_enter(d->ns[host].fd);
-	if (!err) {
-		err = nl_open(&nl);
-		if (!err) {
-			err = nl_link_get_index(&nl, out.link, &peer);
-			nl_close(&nl);
-		}
-		netns_return();
-	}
-	if (err) {
-		snprintf(msg, msglen, "cannot read the peer of %s: %s", out.name, strerror(-err));
+	err = follow_veth(d, &cat, sns, &out, msg, msglen);
+	if (err)
 		goto out;
-	}
-	if (!peer.master) {
-		snprintf(msg, msglen, "%s's peer %s (in %s) is not a port of any bridge", out.name, peer.name,
-			 d->ns[host].label);
-		err = -EOPNOTSUPP;
-		goto out;
-	}
-	err = discover_ports(d, &cat, host, peer.master);
-	if (err) {
-		snprintf(msg, msglen, "cannot read bridge ifindex %d in %s: %s", peer.master, d->ns[host].label,
-			 strerror(-err));
-		goto out;
-	}
 	if (bridge_name && strcmp(d->topo.ifs[d->bridge].name, bridge_name)) {
-		snprintf(msg, msglen, "%s reaches %s through bridge %s, not %s", label,
+		snprintf(msg, msglen, "%s reaches %s through bridge %s, not %s", ref.label,
 			 ip_str(dst.s_addr, a, sizeof(a)), d->topo.ifs[d->bridge].name, bridge_name);
 		err = -EINVAL;
 		goto out;
 	}
-	d->src = topo_find(&d->topo, d->ns[sns].ino, out.ifindex);
+	d->src = topo_find(&d->topo, d->ns[sns].ref.ino, out.ifindex);
 	if (d->src < 0) {
 		snprintf(msg, msglen, "%s's %s leads to bridge %s, but its own end was not found among the bridge's ports",
-			 label, out.name, d->topo.ifs[d->bridge].name);
+			 ref.label, out.name, d->topo.ifs[d->bridge].name);
 		err = -ENOENT;
 	}
 out:
@@ -426,7 +448,8 @@ int discover_bridge(const char *netns, const char *bridge_name, struct discovery
 		    char *msg, int msglen)
 {
 	struct catalog cat = {};
-	char path[256], label[48], prefix[160];
+	char path[256];
+	struct ns_ref ref;
 	struct nl_link *links = NULL;
 	struct nl nl;
 	int host, n = 0, err, br = 0, bridges = 0;
@@ -435,15 +458,17 @@ int discover_bridge(const char *netns, const char *bridge_name, struct discovery
 	d->src = d->bridge = -1;
 	catalog_build(&cat);
 	if (netns) {
-		err = open_src(netns, path, sizeof(path), label, sizeof(label), prefix, sizeof(prefix));
+		err = open_src(netns, path, sizeof(path), &ref);
 		if (err) {
 			snprintf(msg, msglen, "no network namespace '%s'", netns);
 			err = -ENOENT;
 			goto out;
 		}
-		host = ns_add(d, path, label, prefix);
+		host = ns_add(d, path, &ref);
 	} else {
-		host = ns_add(d, "/proc/self/ns/net", "host", "");
+		struct ns_ref self = { .label = "host", .via = NS_VIA_SELF };
+
+		host = ns_add(d, "/proc/self/ns/net", &self);
 	}
 	err = host < 0 ? host : netns_enter(d->ns[host].fd);
 	if (!err) {
@@ -480,7 +505,7 @@ int discover_bridge(const char *netns, const char *bridge_name, struct discovery
 		snprintf(msg, msglen, bridge_name ? "no bridge named '%s' in %s" :
 			 bridges > 1 ? "%s%s holds several bridges with ports: choose one with --bridge" :
 			 "%s%s holds no bridge with ports (use --netns and --bridge)",
-			 bridge_name ? bridge_name : "", d->ns[host].label);
+			 bridge_name ? bridge_name : "", d->ns[host].ref.label);
 		err = bridge_name ? -ENODEV : -EINVAL;
 		goto out;
 	}

@@ -4,21 +4,14 @@
  * by hand), read-only through rtnetlink: route -> veth -> peer (by netns id)
  * -> bridge -> every port -> the namespaces behind them.
  */
-#ifndef NSTRACE_DISCOVER_H
-#define NSTRACE_DISCOVER_H
+#ifndef NSTRACE_DISCOVER_DISCOVER_H
+#define NSTRACE_DISCOVER_DISCOVER_H
 
 #include <stdio.h>
-#include "decode.h"
-
-struct disc_ns {
-	int fd;
-	uint32_t ino;
-	char label[48];		/* netns name, docker netns file, "pid N" or "host" */
-	char exec_prefix[160];	/* how a user runs a command there */
-};
+#include "model/topo.h"
 
 struct discovery {
-	struct disc_ns *ns;
+	struct ns_handle *ns;	/* label: netns name, docker netns file, "pid N" or "host" */
 	int nns;
 	struct topo topo;
 	int *if_ns;		/* per topo interface: index into ns */

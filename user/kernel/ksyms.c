@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/btf.h>
-#include "ksyms.h"
+#include "kernel/ksyms.h"
 
 #define DROP_PREFIX "SKB_DROP_REASON_"
 

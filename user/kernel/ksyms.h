@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* Names from the running kernel: drop reasons (BTF) and text symbols (kallsyms). */
-#ifndef NSTRACE_KSYMS_H
-#define NSTRACE_KSYMS_H
+#ifndef NSTRACE_KERNEL_KSYMS_H
+#define NSTRACE_KERNEL_KSYMS_H
 
 #include <stdint.h>
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* rtnetlink through libmnl: one socket per namespace, ACK on every request. */
-#ifndef NSTRACE_NETLINK_H
-#define NSTRACE_NETLINK_H
+#ifndef NSTRACE_KERNEL_NETLINK_H
+#define NSTRACE_KERNEL_NETLINK_H
 
 #include <stdint.h>
 #include <net/if.h>

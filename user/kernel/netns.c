@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,7 +12,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include "netns.h"
+#include "kernel/netns.h"
 
 static int origin_fd = -1;
 
@@ -122,9 +123,8 @@ int netns_open(const char *name_or_path)
 	return fd < 0 ? -errno : fd;
 }
 
-int netns_run(int fd, char *const argv[], const char *cmd, int quiet)
+int netns_run(int fd, char *const argv[], int quiet)
 {
-	char *const shell[] = { "sh", "-c", (char *)cmd, NULL };
 	int status;
 	pid_t pid;
 
@@ -133,6 +133,8 @@ int netns_run(int fd, char *const argv[], const char *cmd, int quiet)
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
+		/* We ignore SIGPIPE for ourselves; the child must not inherit that. */
+		signal(SIGPIPE, SIG_DFL);
 		if (fd >= 0 && netns_enter(fd))
 			_exit(126);
 		if (quiet) {
@@ -141,7 +143,7 @@ int netns_run(int fd, char *const argv[], const char *cmd, int quiet)
 			dup2(null, 1);
 			dup2(null, 2);
 		}
-		execvp(argv ? argv[0] : "sh", argv ? argv : shell);
+		execvp(argv[0], argv);
 		_exit(127);
 	}
 	/* A signal for us (Ctrl-C) must not orphan the child mid-change. */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* Named network namespaces (iproute2-compatible, under /run/netns). */
-#ifndef NSTRACE_NETNS_H
-#define NSTRACE_NETNS_H
+#ifndef NSTRACE_KERNEL_NETNS_H
+#define NSTRACE_KERNEL_NETNS_H
 
 #include <stdint.h>
 
@@ -26,7 +26,7 @@ int netns_return(void);
 /* Inode number identifying the namespace behind fd, 0 on error. */
 uint32_t netns_inode(int fd);
 
-/* Runs argv (or "sh -c cmd" when argv is NULL) inside fd's namespace (-1: ours); exit status or -errno. */
-int netns_run(int fd, char *const argv[], const char *cmd, int quiet);
+/* Runs argv with execvp inside fd's namespace (-1: ours), never a shell; exit status or -errno. */
+int netns_run(int fd, char *const argv[], int quiet);
 
 #endif

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <stdlib.h>
 #include <string.h>
-#include "decode.h"
-#include "labcheck.h"
-#include "netlink.h"
-#include "netns.h"
+#include "model/packet.h"
+#include "lab/check.h"
+#include "kernel/netlink.h"
+#include "kernel/netns.h"
 
 /* <net/if.h> stops at IFF_DYNAMIC; <linux/if.h> clashes with it. */
 #ifndef IFF_LOWER_UP

@@ -5,9 +5,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
-#include "faults.h"
-#include "netlink.h"
-#include "netns.h"
+#include "lab/faults.h"
+#include "kernel/netlink.h"
+#include "kernel/netns.h"
 
 /* A netlink socket in the namespace behind fd, for one change. */
 static int nl_in(int fd, struct nl *nl)
@@ -26,7 +26,7 @@ static int nl_in(int fd, struct nl *nl)
 
 static int tool(int fd, char *const argv[], char *msg, int msglen)
 {
-	int rc = netns_run(fd, argv, NULL, 1);
+	int rc = netns_run(fd, argv, 1);
 
 	if (rc) {
 		snprintf(msg, msglen, "'%s %s %s' failed (exit %d; is %s installed?)", argv[0], argv[1],

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* Faults a learner can inject into an isolated lab (nstrace run --break). */
-#ifndef NSTRACE_FAULTS_H
-#define NSTRACE_FAULTS_H
+#ifndef NSTRACE_LAB_FAULTS_H
+#define NSTRACE_LAB_FAULTS_H
 
 #include <stdio.h>
-#include "lab.h"
+#include "lab/lab.h"
 
 struct fault {
 	const char *name;

@@ -2,35 +2,16 @@
 /*
  * A lab: N endpoint namespaces, each joined by a veth pair to one bridge that
  * lives in the host namespace (the real root namespace, or a namespace of its
- * own with --isolated). Every object carries an IFLA_IFALIAS mark
- * "nstrace:LAB:ROLE..." so nstrace finds and removes exactly what it made,
- * with no state file that could go stale.
+ * own with --isolated). Every object carries a mark (lab/mark.h).
  */
-#ifndef NSTRACE_LAB_H
-#define NSTRACE_LAB_H
+#ifndef NSTRACE_LAB_LAB_H
+#define NSTRACE_LAB_LAB_H
 
 #include <stdint.h>
 #include <net/if.h>
-#include "cidr.h"
-
-#define LAB_NAME_MAX 32
-#define LAB_NS_NAME_MAX (LAB_NAME_MAX + 16)
-#define LAB_MAX_NAMESPACES 250
-#define LAB_MARK "nstrace:"
-#define LAB_LOCK_FILE "/run/nstrace.lock"
-#define LAB_DEFAULT_NAME "nstrace"
-#define LAB_DEFAULT_BRIDGE "br0"
-#define LAB_DEFAULT_SUBNET "10.200.0.0/24"
-#define LAB_PORT_PREFIX "veth-br"
-#define LAB_END_PREFIX "veth-ns"
-
-struct lab_config {
-	char name[LAB_NAME_MAX + 1];
-	int namespaces;
-	struct cidr subnet;
-	char bridge[IFNAMSIZ];
-	int isolated;
-};
+#include <netinet/in.h>
+#include "lab/config.h"
+#include "model/topo.h"
 
 struct lab_endpoint {
 	char ns_name[LAB_NS_NAME_MAX];	/* under /run/netns */
@@ -56,16 +37,6 @@ struct lab {
 	struct lab_endpoint *ep;		/* cfg.namespaces entries */
 };
 
-/* a-z, 0-9 and '-', 1 to LAB_NAME_MAX characters; -EINVAL with msg. */
-int lab_name_validate(const char *name, char *msg, int msglen);
-/* Defaults for every field. */
-void lab_config_default(struct lab_config *cfg);
-/*
- * Checks names, sizes and the subnet; -EINVAL with a one-line reason in msg.
- * Pure: touches nothing.
- */
-int lab_config_validate(const struct lab_config *cfg, char *msg, int msglen);
-
 /*
  * Builds the lab. On failure it removes what it made and returns -errno:
  * -EALREADY if a lab of that name exists, -EEXIST/-EADDRINUSE for a name or
@@ -90,7 +61,6 @@ int lab_remove_marked(const char *name);
 /* K for "nsK" naming one of the lab's namespaces, else 0. */
 int lab_endpoint_number(const struct lab *lab, const char *nsk);
 
-struct topo;
 /* The lab as topology facts for path reconstruction: bridge, then port and end per namespace. */
 int lab_topology(const struct lab *lab, struct topo *t);
 #endif

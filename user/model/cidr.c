@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
-#include "cidr.h"
+#include "model/cidr.h"
 
 static uint32_t mask_of(int prefixlen)
 {

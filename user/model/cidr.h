@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* IPv4 prefixes: parsing and host arithmetic (pure). */
-#ifndef NSTRACE_CIDR_H
-#define NSTRACE_CIDR_H
+#ifndef NSTRACE_MODEL_CIDR_H
+#define NSTRACE_MODEL_CIDR_H
 
 #include <stdint.h>
 #include <netinet/in.h>

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/libbpf.h>
-#include "collect.h"
+#include "observe/collect.h"
 
 static int on_event(void *ctx, void *data, size_t size)
 {

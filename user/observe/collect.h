@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* Draining the ring buffer into an in-memory list of events. */
-#ifndef NSTRACE_COLLECT_H
-#define NSTRACE_COLLECT_H
+#ifndef NSTRACE_OBSERVE_COLLECT_H
+#define NSTRACE_OBSERVE_COLLECT_H
 
 #include "nstrace/event.h"
 

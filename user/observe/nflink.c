@@ -4,7 +4,7 @@
 #include <unistd.h>
 #include <sys/syscall.h>
 #include <linux/bpf.h>
-#include "nflink.h"
+#include "observe/nflink.h"
 
 /* The head of union bpf_attr for BPF_LINK_CREATE, as of Linux 6.4. */
 struct link_create_nf {

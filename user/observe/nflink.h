@@ -4,8 +4,8 @@
  * 1.1 and the installed 6.1 UAPI headers know neither the program type nor
  * the link_create fields, so their layout is defined here, and only here.
  */
-#ifndef NSTRACE_NFLINK_H
-#define NSTRACE_NFLINK_H
+#ifndef NSTRACE_OBSERVE_NFLINK_H
+#define NSTRACE_OBSERVE_NFLINK_H
 
 #define NSTRACE_BPF_PROG_TYPE_NETFILTER 32
 #define NSTRACE_BPF_NETFILTER 45

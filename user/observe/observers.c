@@ -6,8 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
-#include "cli.h"
-#include "session.h"
+#include "observe/observers.h"
 
 /* Late replies: how long to wait after the last probe. */
 #define REPLY_TIMEOUT_MS 1000
@@ -24,12 +23,14 @@ static const char *namer_symbol(const void *ctx, uint64_t addr, char *buf, int s
 	return kernel_symbol(ctx, addr, buf, size);
 }
 
-int session_start(struct session *s, const struct session_link *links, int nlinks,
-		  const struct session_nf *nf, int nnf, int links_are_ours, char *msg, int msglen)
+int observers_start(struct observers *s, const struct observe_link *links, int nlinks,
+		    const struct observe_nf *nf, int nnf, int links_are_ours,
+		    const volatile sig_atomic_t *stop, char *msg, int msglen)
 {
 	int err;
 
 	memset(s, 0, sizeof(*s));
+	s->stop = stop;
 	msg[0] = '\0';
 	err = kernel_names_load(&s->names);
 	if (err) {
@@ -79,8 +80,13 @@ int session_start(struct session *s, const struct session_link *links, int nlink
 	return err;
 }
 
-int session_probe(struct session *s, int src_netns_fd, int src_ifindex, struct in_addr dst,
-		  int count, int interval_ms, struct probe_summary *sum)
+const char *observers_tc_mode(const struct observers *s)
+{
+	return s->probes.ntc && s->probes.tc[0].mode == PROBE_CLSACT ? "clsact" : "tcx";
+}
+
+int observers_probe(struct observers *s, int src_netns_fd, int src_ifindex, struct in_addr dst,
+		    int count, int interval_ms, struct probe_summary *sum)
 {
 	struct prober pr;
 	uint16_t id;
@@ -95,7 +101,7 @@ int session_probe(struct session *s, int src_netns_fd, int src_ifindex, struct i
 		return err;
 	if (src_ifindex > 0)
 		neigh_flush(src_netns_fd, src_ifindex, dst);
-	for (int seq = 1; seq <= count && !stop_requested; seq++) {
+	for (int seq = 1; seq <= count && !*s->stop; seq++) {
 		err = prober_send(&pr, seq);
 		/* Refusals by the stack are findings, not failures: the diagnosis explains them. */
 		if (err && err != -EHOSTUNREACH && err != -ENETUNREACH && err != -EADDRNOTAVAIL &&
@@ -105,7 +111,7 @@ int session_probe(struct session *s, int src_netns_fd, int src_ifindex, struct i
 		prober_recv(&pr, seq < count ? interval_ms : 0, 0);
 		collector_drain(&s->col);
 	}
-	for (int waited = 0; !err && !stop_requested && pr.received < pr.sent &&
+	for (int waited = 0; !err && !*s->stop && pr.received < pr.sent &&
 	     waited < REPLY_TIMEOUT_MS; waited += 50) {
 		prober_recv(&pr, 50, 1);
 		collector_drain(&s->col);
@@ -133,7 +139,15 @@ int session_probe(struct session *s, int src_netns_fd, int src_ifindex, struct i
 	return err;
 }
 
-void session_filter_icmp_id(struct session *s, uint16_t id, const struct cidr *subnet)
+void observers_watch(struct observers *s, int duration_ms)
+{
+	for (int waited = 0; !*s->stop && (!duration_ms || waited < duration_ms); waited += 100) {
+		sleep_ms(100);
+		collector_drain(&s->col);
+	}
+}
+
+void observers_filter_icmp_id(struct observers *s, uint16_t id, const struct cidr *subnet)
 {
 	int kept = 0;
 
@@ -152,16 +166,19 @@ void session_filter_icmp_id(struct session *s, uint16_t id, const struct cidr *s
 	s->col.count = kept;
 }
 
-void session_stop(struct session *s)
+void observers_stop(struct observers *s)
 {
 	if (s->col.rb)
 		collector_drain(&s->col);
+	/* The counter lives in a map: read it before the programs and maps go. */
+	if (s->probes.skel)
+		s->lost = probes_lost(&s->probes);
 	probes_destroy(&s->probes);
 }
 
-void session_free(struct session *s)
+void observers_free(struct observers *s)
 {
-	session_stop(s);
+	observers_stop(s);
 	collector_close(&s->col);
 	kernel_names_free(&s->names);
 }

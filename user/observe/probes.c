@@ -7,9 +7,9 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "nstrace.skel.h"
-#include "nflink.h"
-#include "netns.h"
-#include "probes.h"
+#include "observe/nflink.h"
+#include "kernel/netns.h"
+#include "observe/probes.h"
 
 /* clsact fallback: our filters use this priority so we remove exactly those. */
 #define CLSACT_PRIORITY 0xbeef

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* Loading the observers and attaching/detaching them. */
-#ifndef NSTRACE_PROBES_H
-#define NSTRACE_PROBES_H
+#ifndef NSTRACE_OBSERVE_PROBES_H
+#define NSTRACE_OBSERVE_PROBES_H
 
 #include <stdint.h>
 

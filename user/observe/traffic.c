@@ -7,9 +7,9 @@
 #include <netinet/ip.h>
 #include <netinet/ip_icmp.h>
 #include <sys/socket.h>
-#include "netlink.h"
-#include "netns.h"
-#include "traffic.h"
+#include "kernel/netlink.h"
+#include "kernel/netns.h"
+#include "observe/traffic.h"
 
 #define PAYLOAD "nstrace probe"
 

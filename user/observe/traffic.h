@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* ICMP echo probes sent from inside a namespace, with an id of their own. */
-#ifndef NSTRACE_TRAFFIC_H
-#define NSTRACE_TRAFFIC_H
+#ifndef NSTRACE_OBSERVE_TRAFFIC_H
+#define NSTRACE_OBSERVE_TRAFFIC_H
 
 #include <stdint.h>
 #include <netinet/in.h>

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <string.h>
 #include <arpa/inet.h>
-#include "output.h"
+#include "analysis/drops.h"
+#include "model/packet.h"
+#include "report/output.h"
 
 static const char *if_name(const struct topo *t, const struct nstrace_event *e, char *buf, int size)
 {
@@ -18,9 +20,10 @@ static const char *if_name(const struct topo *t, const struct nstrace_event *e, 
 
 static const char *ns_name(const struct topo *t, uint32_t ino, char *buf, int size)
 {
-	for (int i = 0; i < t->n; i++)
-		if (t->ifs[i].netns_ino == ino)
-			return t->ifs[i].ns_label;
+	const char *label = topo_ns_label(t, ino);
+
+	if (label)
+		return label;
 	snprintf(buf, size, "netns:%u", ino);
 	return buf;
 }

@@ -1,17 +1,12 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* Text output of a trace (pure: formats recorded events and facts). */
-#ifndef NSTRACE_OUTPUT_H
-#define NSTRACE_OUTPUT_H
+#ifndef NSTRACE_REPORT_OUTPUT_H
+#define NSTRACE_REPORT_OUTPUT_H
 
 #include <stdio.h>
-#include "path.h"
-
-struct probe_summary {
-	int sent, received;
-	uint64_t rtt_min_ns, rtt_avg_ns, rtt_max_ns;
-	uint16_t id;		/* host order; 0 in passive mode */
-	int send_errno;		/* first sendto() error */
-};
+#include "analysis/path.h"
+#include "model/flow.h"
+#include "model/names.h"
 
 void print_topology(FILE *f, const struct topo *t);
 /* Every packet: its hops with relative times, then its path. */

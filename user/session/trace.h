@@ -1,10 +1,22 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* After a trace: paths, drops, state and verdicts, printed (run and trace share it). */
-#ifndef NSTRACE_REPORT_H
-#define NSTRACE_REPORT_H
+/*
+ * After a trace: the state audited, the events analysed, the verdicts and
+ * the report printed. run and trace share it.
+ */
+#ifndef NSTRACE_SESSION_TRACE_H
+#define NSTRACE_SESSION_TRACE_H
 
-#include "session.h"
-#include "state.h"
+#include "model/flow.h"
+#include "model/topo.h"
+#include "model/verdict.h"
+#include "observe/observers.h"
+
+/* What was traced: the topology and the namespaces that hold it. */
+struct trace_target {
+	const struct topo *topo;
+	const struct ns_handle *ns;
+	int nns;
+};
 
 /*
  * Prints every packet, the probe summary (when sum), the drops and, for each
@@ -12,8 +24,8 @@
  * requests seen (passive mode). Returns the number of verdicts printed, or
  * -errno.
  */
-int report_trace(struct session *s, const struct topo *t, const struct state_ns *nss, int nns,
-		 const struct flow *flows, int nflows, const struct probe_summary *sum,
-		 struct verdict *first);
+int session_report(const struct observers *o, const struct trace_target *tg,
+		   const struct flow *flows, int nflows, const struct probe_summary *sum,
+		   struct verdict *first);
 
 #endif

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Fixes as commands (namespace, argv), each with the command that undoes it. */
+#ifndef NSTRACE_ANALYSIS_FIXES_H
+#define NSTRACE_ANALYSIS_FIXES_H
+
+#include <netinet/in.h>
+#include "model/verdict.h"
+
+/* "ip link set dev X up" (or down) in ns, undone by its opposite. */
+void fix_link_up(struct verdict *v, const struct ns_ref *ns, const char *note, const char *dev);
+
+/* "sysctl -w KEY=VALUE", undone by writing the value it had. */
+void fix_sysctl(struct verdict *v, const struct ns_ref *ns, const char *note, const char *key,
+		int value, int was);
+
+/* "iptables -I CHAIN ARGS", undone by "-D CHAIN ARGS" (tool: iptables, arptables...). */
+void fix_insert_rule(struct verdict *v, const struct ns_ref *ns, const char *note,
+		     const char *tool, const char *chain, const char *const rule[]);
+
+/* "ip addr add|replace A/P dev X", undone by deleting that address. */
+void fix_addr(struct verdict *v, const struct ns_ref *ns, const char *note, const char *verb,
+	      struct in_addr a, int plen, const char *dev);
+
+/* The bridge's own nf_call_iptables option off, undone by turning it on. */
+void fix_bridge_option(struct verdict *v, const struct ns_ref *ns, const char *note, const char *bridge);
+
+#endif

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* A probe flow and what the prober measured of it. */
+#ifndef NSTRACE_MODEL_FLOW_H
+#define NSTRACE_MODEL_FLOW_H
+
+#include <stdint.h>
+#include <netinet/in.h>
+
+struct flow {
+	int src;		/* topo index of the sending interface */
+	struct in_addr dst;
+	int sent, received;
+	int send_errno;		/* first sendto() error, 0 if none */
+	uint16_t icmp_id;	/* host order */
+};
+
+struct probe_summary {
+	int sent, received;
+	uint64_t rtt_min_ns, rtt_avg_ns, rtt_max_ns;
+	uint16_t id;		/* host order; 0 in passive mode */
+	int send_errno;		/* first sendto() error */
+};
+
+#endif
