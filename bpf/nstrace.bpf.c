@@ -112,6 +112,21 @@ static __always_inline void fill_icmp(struct nstrace_event *e, const struct iphd
 
 /* ---- tc observers: direct packet access on the frame as the link sees it ---- */
 
+/* The start of the frame, for pcapng: ARP and ICMP frames are short, so copy what there is. */
+static __always_inline void capture_tc(struct __sk_buff *ctx, struct nstrace_event *e)
+{
+	/* 64-bit, and pinned: clang 14 would reload ctx->len or zero-extend a copy the verifier cannot follow. */
+	__u64 n = ctx->len;
+
+	barrier_var(n);
+	if (n > NSTRACE_FRAME_MAX)
+		n = NSTRACE_FRAME_MAX;
+	if (n < ETH_HLEN_ || bpf_skb_load_bytes(ctx, 0, e->frame, n))
+		return;
+	e->caplen = n;
+	e->frame_kind = NSTRACE_FRAME_ETH;
+}
+
 static __always_inline int observe_tc(struct __sk_buff *ctx, __u8 dir)
 {
 	void *data = (void *)(long)ctx->data;
@@ -153,6 +168,7 @@ static __always_inline int observe_tc(struct __sk_buff *ctx, __u8 dir)
 	/* Ethernet addresses, not the ARP ones: they show who the frame is for. */
 	__builtin_memcpy(e.smac, eth->h_source, 6);
 	__builtin_memcpy(e.dmac, eth->h_dest, 6);
+	capture_tc(ctx, &e);
 
 	e.ts_ns = bpf_ktime_get_ns();
 	e.skb = (__u64)skb;
@@ -178,6 +194,20 @@ int tc_egress(struct __sk_buff *ctx)
 }
 
 /* ---- kernel sk_buff decoding, for drops and netfilter hooks ---- */
+
+/* The frame from head + start up to the end of the linear data, at most NSTRACE_FRAME_MAX bytes. */
+static __always_inline void capture_kernel(struct nstrace_event *e, unsigned char *head, __u32 start,
+					   __u32 tail, __u8 kind)
+{
+	__u32 n = tail > start ? tail - start : 0;
+
+	if (n > NSTRACE_FRAME_MAX)
+		n = NSTRACE_FRAME_MAX;
+	if (!n || bpf_probe_read_kernel(e->frame, n, head + start))
+		return;
+	e->caplen = n;
+	e->frame_kind = kind;
+}
 
 /*
  * Decode from skb->head + network_header: wherever the skb is freed, the
@@ -228,6 +258,8 @@ static __always_inline int decode_kernel_skb(struct sk_buff *skb, struct nstrace
 	}
 	e->len = BPF_CORE_READ(skb, len);
 	e->skb = (__u64)skb;
+	capture_kernel(e, head, mh != HEADER_UNSET && mh < nh ? mh : nh, tail,
+		       mh != HEADER_UNSET && mh < nh ? NSTRACE_FRAME_ETH : NSTRACE_FRAME_L3);
 	return 0;
 }
 
