@@ -48,9 +48,24 @@ expect_no_out() {
 	if grep -qF -- "$2" "$OUT"; then fail "$1: output has '$2'"; else pass "$1"; fi
 }
 
-# nstrace's BPF programs still loaded (their links go with them).
+# BPF programs nstrace loads, by name (keep in step with bpf/*.bpf.c).
+NSTRACE_PROG_NAMES='tc_ingress|tc_egress|trace_drop|trace_drop_noreason|nf_first|nf_last|fdb_update|neigh_update'
+nstrace_prog_ids() {
+	bpftool prog show 2>/dev/null | sed -nE "s/^([0-9]+): .* name ($NSTRACE_PROG_NAMES) .*/\1/p" | sort
+}
+# Programs some process holds open (directly or through a link): alive because their owner runs.
+held_prog_ids() {
+	cat /proc/[0-9]*/fdinfo/* 2>/dev/null | sed -n 's/^prog_id:[[:space:]]*//p' | sort -u
+}
+# Process PID holds BPF programs (it has loaded its observers).
+holds_bpf() {
+	cat /proc/"$1"/fdinfo/* 2>/dev/null | grep -q '^prog_id:'
+}
+# Others may run nstrace on this machine meanwhile: only programs that appeared
+# after this test started and that no process holds can be this test's leak.
+BPF_BASELINE=$(nstrace_prog_ids)
 nstrace_progs() {
-	bpftool prog show 2>/dev/null | grep -oE 'name (tc_ingress|tc_egress|trace_drop|nf_first|nf_last)' || true
+	comm -23 <(comm -13 <(echo "$BPF_BASELINE") <(nstrace_prog_ids)) <(held_prog_ids) | sed 's/^/prog id /'
 }
 
 # Nothing of lab $1 anywhere: namespaces, /run/netns, root links carrying its mark, BPF links.

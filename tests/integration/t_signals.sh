@@ -8,7 +8,7 @@ for sig in INT TERM HUP; do
 	on_exit "$NSTRACE" down --lab "$lab"
 	"$NSTRACE" run --isolated --lab "$lab" --count 200 --interval 100 >"$OUT" 2>&1 &
 	p=$!
-	for _ in $(seq 1 50); do [ -e "/run/netns/$lab-ns2" ] && [ -n "$(nstrace_progs)" ] && break; sleep 0.1; done
+	for _ in $(seq 1 50); do [ -e "/run/netns/$lab-ns2" ] && holds_bpf "$p" && break; sleep 0.1; done
 	sleep 0.5
 	kill -"$sig" "$p"
 	wait "$p"

@@ -105,7 +105,7 @@ foreign_there && pass "foreign filter still there after nstrace exits" || fail "
 foreign_works && pass "foreign program still works after nstrace exits" || fail "foreign program stopped working"
 "$NSTRACE" trace --from "$UNIQ-c1" --to 172.18.0.3 --count 100 --interval 100 >/dev/null 2>&1 &
 tp=$!
-for _ in $(seq 1 50); do [ -n "$(nstrace_progs)" ] && break; sleep 0.1; done
+for _ in $(seq 1 50); do holds_bpf "$tp" && break; sleep 0.1; done
 sleep 0.5
 kill -9 "$tp"
 wait "$tp" 2>/dev/null
