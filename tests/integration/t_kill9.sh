@@ -47,15 +47,11 @@ kill9() {
 
 kill9 isolated "$UNIQ" --isolated
 
-# The root-namespace mode uses veth-br1/veth-br2 in the root namespace under
-# those fixed names: skip it if something (another lab) already uses them.
-if ip link show veth-br1 >/dev/null 2>&1 || ip link show veth-br2 >/dev/null 2>&1; then
-	skip "root namespace mode: veth-br1 or veth-br2 already exists in the root namespace"
-else
-	br="${UNIQ}b"
-	kill9 root "$UNIQ-r" --bridge "$br" --subnet 10.213.0.0/24
-	if ip link show "$br" >/dev/null 2>&1; then fail "root: bridge $br removed by down"; else pass "root: bridge $br removed by down"; fi
-	for p in veth-br1 veth-br2; do
-		if ip link show "$p" >/dev/null 2>&1; then fail "root: $p removed by down"; else pass "root: $p removed by down"; fi
-	done
-fi
+# The root-namespace mode: its ports are named after the lab there, so it
+# never clashes with another lab in the root namespace.
+br="${UNIQ}b"
+kill9 root "$UNIQ-r" --bridge "$br" --subnet 10.213.0.0/24
+if ip link show "$br" >/dev/null 2>&1; then fail "root: bridge $br removed by down"; else pass "root: bridge $br removed by down"; fi
+for p in "$UNIQ-r-b1" "$UNIQ-r-b2"; do
+	if ip link show "$p" >/dev/null 2>&1; then fail "root: $p removed by down"; else pass "root: $p removed by down"; fi
+done

@@ -8,24 +8,26 @@
 # lifecycle MODE LAB SUBNET-PREFIX UP-ARGS...: MODE is root or isolated; the
 # lab's subnet is PREFIX.0/24, so nsK has PREFIX.K and the bridge PREFIX.254.
 lifecycle() {
-	local mode=$1 lab=$2 net=$3 br hostns k mac left
+	local mode=$1 lab=$2 net=$3 br hostns k mac left port
 	shift 3
 	local -a in_host
 	if [ "$mode" = isolated ]; then
 		br=br0
 		hostns="$lab-host"
 		in_host=(ip netns exec "$hostns")
+		port=veth-br # a namespace of the lab's own: the tutorial's names
 	else
 		br=$2 # after --bridge
 		hostns="the root namespace"
 		in_host=()
+		port="$lab-b" # in the root namespace, ports are named after their lab
 	fi
 	on_exit "$NSTRACE" down --lab "$lab"
 
 	expect_exit 0 "$mode: up" up --lab "$lab" --subnet "$net.0/24" "$@"
 	for k in 1 2; do
 		mac=$(ip netns exec "$lab-ns$k" cat /sys/class/net/veth-ns$k/address 2>/dev/null)
-		if grep -qE "^ +$lab-ns$k +veth-ns$k +$net\.$k +$mac +↔ veth-br$k\$" "$OUT" && [ -n "$mac" ]; then
+		if grep -qE "^ +$lab-ns$k +veth-ns$k +$net\.$k +$mac +↔ $port$k\$" "$OUT" && [ -n "$mac" ]; then
 			pass "$mode: up prints $lab-ns$k, veth-ns$k, $net.$k and its MAC $mac"
 		else
 			fail "$mode: up prints $lab-ns$k, veth-ns$k, $net.$k and its MAC ${mac:-?}"
@@ -56,11 +58,11 @@ lifecycle() {
 	sleep 0.2
 	expect_exit 0 "$mode: status after veth-ns2 set up again" status --lab "$lab"
 
-	"${in_host[@]}" ip link set veth-br1 nomaster
-	expect_exit 1 "$mode: status after veth-br1 detached" status --lab "$lab"
-	expect_out "$mode: status names the detached port" "CHANGED port veth-br1 in $hostns: detached from the bridge"
-	"${in_host[@]}" ip link set veth-br1 master "$br"
-	expect_exit 0 "$mode: status after veth-br1 attached again" status --lab "$lab"
+	"${in_host[@]}" ip link set "${port}1" nomaster
+	expect_exit 1 "$mode: status after ${port}1 detached" status --lab "$lab"
+	expect_out "$mode: status names the detached port" "CHANGED port ${port}1 in $hostns: detached from the bridge"
+	"${in_host[@]}" ip link set "${port}1" master "$br"
+	expect_exit 0 "$mode: status after ${port}1 attached again" status --lab "$lab"
 
 	ip netns exec "$lab-ns1" ip addr del "$net.1/24" dev veth-ns1
 	expect_exit 1 "$mode: status after ns1's address deleted" status --lab "$lab"
