@@ -156,8 +156,9 @@ static int lab_namespaces(const struct lab *lab, struct ns_handle *nss)
 	int n = 0;
 
 	nss[n] = (struct ns_handle){ .fd = lab->host_fd,
-				     .ref = { .ino = lab->host_ino, .label = "host", .via = NS_VIA_SELF } };
+				     .ref = { .ino = lab->host_ino, .label = "root", .via = NS_VIA_SELF } };
 	if (lab->host_ns_name[0]) {
+		snprintf(nss[n].ref.label, sizeof(nss[n].ref.label), "host");
 		nss[n].ref.via = NS_VIA_NAME;
 		snprintf(nss[n].ref.arg, sizeof(nss[n].ref.arg), "%s", lab->host_ns_name);
 	}

@@ -87,7 +87,7 @@ static void catalog_build(struct catalog *cat)
 		int here = !stat("/proc/1/ns/net", &init) && !stat("/proc/self/ns/net", &self) &&
 			   init.st_ino == self.st_ino;
 
-		cand_add(cat, "/proc/1/ns/net", "host", here ? NS_VIA_SELF : NS_VIA_PID, here ? "" : "1");
+		cand_add(cat, "/proc/1/ns/net", "root", here ? NS_VIA_SELF : NS_VIA_PID, here ? "" : "1");
 	}
 	d = opendir("/proc");
 	if (!d)
@@ -466,7 +466,12 @@ int discover_bridge(const char *netns, const char *bridge_name, struct discovery
 		}
 		host = ns_add(d, path, &ref);
 	} else {
-		struct ns_ref self = { .label = "host", .via = NS_VIA_SELF };
+		struct ns_ref self = { .label = "root", .via = NS_VIA_SELF };
+		struct stat init, own;
+
+		/* nstrace may itself run inside a namespace: then that is not the root one. */
+		if (stat("/proc/1/ns/net", &init) || stat("/proc/self/ns/net", &own) || init.st_ino != own.st_ino)
+			snprintf(self.label, sizeof(self.label), "self");
 
 		host = ns_add(d, "/proc/self/ns/net", &self);
 	}

@@ -14,6 +14,7 @@
 #include <linux/veth.h>
 #include "kernel/netlink.h"
 #include "kernel/netlink_internal.h"
+#include "kernel/netns.h"
 
 
 int nl_open(struct nl *nl)
@@ -37,6 +38,17 @@ int nl_open(struct nl *nl)
 	nl->portid = mnl_socket_get_portid(nl->sock);
 	nl->seq = (unsigned int)time(NULL);
 	return 0;
+}
+
+static int open_here(void *nl)
+{
+	return nl_open(nl);
+}
+
+int nl_open_in(struct nl *nl, int netns_fd)
+{
+	memset(nl, 0, sizeof(*nl));
+	return netns_call(netns_fd, open_here, nl);
 }
 
 void nl_close(struct nl *nl)

@@ -49,6 +49,8 @@ struct nl_route {
 };
 
 int nl_open(struct nl *nl);
+/* A socket bound inside the namespace behind netns_fd: it stays there, whoever uses it. */
+int nl_open_in(struct nl *nl, int netns_fd);
 void nl_close(struct nl *nl);
 
 /*

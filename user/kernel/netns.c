@@ -31,6 +31,22 @@ int netns_enter(int fd)
 	return setns(fd, CLONE_NEWNET) ? -errno : 0;
 }
 
+int netns_call(int fd, int (*fn)(void *arg), void *arg)
+{
+	int ret, err = netns_enter(fd);
+
+	if (err)
+		return err;
+	ret = fn(arg);
+	err = netns_return();
+	if (err) {
+		fprintf(stderr, "nstrace: cannot return to the original network namespace: %s "
+			"(stopping: anything opened next would be in the wrong namespace)\n", strerror(-err));
+		_exit(3);
+	}
+	return ret;
+}
+
 int netns_return(void)
 {
 	int fd = netns_origin_fd();

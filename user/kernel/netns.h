@@ -17,7 +17,14 @@ int netns_create(const char *name, int (*init)(void *arg), void *arg);
 int netns_delete(const char *name);
 /* O_RDONLY fd of /run/netns/NAME, or of a path (contains '/'), or -errno. */
 int netns_open(const char *name_or_path);
-/* Move the calling thread into the namespace behind fd. */
+/*
+ * Runs fn(arg) with the calling thread inside the namespace behind fd and
+ * returns its result, or -errno if the namespace cannot be entered. The way
+ * back cannot be skipped: if the kernel refuses it, later sockets would be
+ * opened in the wrong namespace, so the process stops with a message (exit 3).
+ */
+int netns_call(int fd, int (*fn)(void *arg), void *arg);
+/* Move the calling thread into the namespace behind fd (prefer netns_call). */
 int netns_enter(int fd);
 /* fd of the namespace this process started in (opened once). */
 int netns_origin_fd(void);

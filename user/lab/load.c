@@ -125,7 +125,8 @@ int lab_topology(const struct lab *lab, struct topo *t)
 	br->netns_ino = lab->host_ino;
 	br->ifindex = lab->bridge_ifindex;
 	snprintf(br->name, sizeof(br->name), "%s", lab->cfg.bridge);
-	snprintf(br->ns_label, sizeof(br->ns_label), "host");
+	/* The root namespace is "root" everywhere; "host" is an isolated lab's bridge namespace. */
+	snprintf(br->ns_label, sizeof(br->ns_label), "%s", lab->host_ns_name[0] ? "host" : "root");
 	br->role = TOPO_BRIDGE;
 	br->peer = br->master = -1;
 	br->addr = lab->bridge_addr;
@@ -138,7 +139,7 @@ int lab_topology(const struct lab *lab, struct topo *t)
 		port->netns_ino = lab->host_ino;
 		port->ifindex = ep->port_ifindex;
 		snprintf(port->name, sizeof(port->name), "%s", ep->port);
-		snprintf(port->ns_label, sizeof(port->ns_label), "host");
+		snprintf(port->ns_label, sizeof(port->ns_label), "%s", br->ns_label);
 		port->role = TOPO_PORT;
 		port->peer = 2 * k;
 		port->master = 0;
