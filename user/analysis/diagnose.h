@@ -16,8 +16,9 @@
 
 struct evidence {
 	const struct topo *topo;
-	const struct link_state *links;		/* topo->n entries */
-	const struct ns_state *ns;
+	const struct state *st;			/* every fact the audit read; NULL: none */
+	const struct link_state *links;		/* topo->n entries (st->links when st is set) */
+	const struct ns_state *ns;		/* st->ns */
 	int nns;
 	const struct nstrace_event *ev;
 	int nev;

@@ -211,7 +211,8 @@ static int lab_trace_init(const struct lab *lab, struct lab_trace *lt)
 }
 
 static int report(const struct run_opts *o, const struct lab *lab, const struct observers *obs,
-		  const struct lab_trace *lt, const struct probe_summary *sum, struct verdict *v)
+		  const struct lab_trace *lt, const struct probe_summary *sum, const struct state *before,
+		  struct verdict *v)
 {
 	struct flow flow = { .src = 2 * o->from, .dst = lab->ep[o->to - 1].addr, .sent = sum->sent,
 			     .received = sum->received, .send_errno = sum->send_errno, .icmp_id = sum->id };
@@ -223,7 +224,7 @@ static int report(const struct run_opts *o, const struct lab *lab, const struct 
 	       ip_str(lab->ep[o->from - 1].addr.s_addr, a, sizeof(a)));
 	printf("ns%d (%s), id 0x%04x\n", o->to, ip_str(lab->ep[o->to - 1].addr.s_addr, a, sizeof(a)),
 	       sum->id);
-	n = session_report(obs, &tg, &flow, 1, sum, v);
+	n = session_report(obs, &tg, &flow, 1, sum, before, v);
 	if (n < 0)
 		err_msg("run: cannot analyse the trace: %s", strerror(-n));
 	return n > 0;
@@ -233,8 +234,10 @@ static int report(const struct run_opts *o, const struct lab *lab, const struct 
 static int trace_lab(const struct run_opts *o, struct lab *lab, struct lab_trace *lt,
 		     struct verdict *v, int *have_verdict)
 {
+	struct trace_target tg = { &lt->topo, lt->nss, lt->nns };
 	struct observers obs;
 	struct probe_summary sum = {};
+	struct state *before = NULL;
 	char msg[512];
 	int err, ret = EXIT_ENV;
 
@@ -250,6 +253,7 @@ static int trace_lab(const struct run_opts *o, struct lab *lab, struct lab_trace
 	printf("observers: %s ingress+egress on %d links, tp_btf/kfree_skb, netfilter hooks in %d namespaces\n",
 	       observers_tc_mode(&obs), lt->nlinks, obs.nf_hooks);
 
+	before = session_before(&tg);
 	err = observers_probe(&obs, lab->ep[o->from - 1].ns_fd, lab->ep[o->from - 1].ifindex,
 			      lab->ep[o->to - 1].addr, o->probe.count, o->probe.interval_ms, &sum);
 	observers_stop(&obs);
@@ -258,9 +262,10 @@ static int trace_lab(const struct run_opts *o, struct lab *lab, struct lab_trace
 		goto cleanup;
 	}
 	observers_filter_icmp_id(&obs, sum.id, &lab->cfg.subnet);
-	*have_verdict = report(o, lab, &obs, lt, &sum, v);
+	*have_verdict = report(o, lab, &obs, lt, &sum, before, v);
 	ret = stop_requested ? EXIT_FAIL : sum.received == sum.sent ? EXIT_PASS : EXIT_FAIL;
 cleanup:
+	session_before_free(before);
 	observers_free(&obs);
 	return ret;
 }

@@ -203,12 +203,14 @@ static int trace_parts(const struct discovery *d, struct trace_parts *tp)
 
 static int trace_passive(const struct trace_opts *o, struct observers *obs, const struct trace_target *tg)
 {
+	struct state *before = session_before(tg);
 	int verdicts;
 
 	printf("watching; %s\n", o->duration_s ? "until the duration ends (Ctrl-C stops early)" : "Ctrl-C stops");
 	observers_watch(obs, o->duration_s * 1000);
 	observers_stop(obs);
-	verdicts = session_report(obs, tg, NULL, 0, NULL, NULL);
+	verdicts = session_report(obs, tg, NULL, 0, NULL, before, NULL);
+	session_before_free(before);
 	return verdicts < 0 ? EXIT_ENV : verdicts ? EXIT_FAIL : EXIT_PASS;
 }
 
@@ -216,6 +218,7 @@ static int trace_probe(const struct trace_opts *o, struct observers *obs, const 
 		       const struct trace_target *tg)
 {
 	struct probe_summary sum = {};
+	struct state *before = session_before(tg);
 	struct flow flow;
 	char a[16];
 	int err, verdicts;
@@ -225,6 +228,7 @@ static int trace_probe(const struct trace_opts *o, struct observers *obs, const 
 	observers_stop(obs);
 	if (err) {
 		err_msg("trace: cannot send probes from %s: %s", d->topo.ifs[d->src].ns_label, strerror(-err));
+		session_before_free(before);
 		return EXIT_ENV;
 	}
 	observers_filter_icmp_id(obs, sum.id, NULL);
@@ -232,7 +236,8 @@ static int trace_probe(const struct trace_opts *o, struct observers *obs, const 
 	       d->topo.ifs[d->src].ns_label, ip_str(o->to.s_addr, a, sizeof(a)), sum.id);
 	flow = (struct flow){ .src = d->src, .dst = o->to, .sent = sum.sent, .received = sum.received,
 			      .send_errno = sum.send_errno, .icmp_id = sum.id };
-	verdicts = session_report(obs, tg, &flow, 1, &sum, NULL);
+	verdicts = session_report(obs, tg, &flow, 1, &sum, before, NULL);
+	session_before_free(before);
 	if (verdicts < 0)
 		err_msg("trace: cannot analyse the trace: %s", strerror(-verdicts));
 	return stop_requested || sum.received < sum.sent ? EXIT_FAIL : EXIT_PASS;

@@ -17,12 +17,12 @@
 #include "kernel/netns.h"
 
 
-int nl_open(struct nl *nl)
+static int open_bus(struct nl *nl, int bus)
 {
 	int one = 1;
 
 	memset(nl, 0, sizeof(*nl));
-	nl->sock = mnl_socket_open(NETLINK_ROUTE);
+	nl->sock = mnl_socket_open(bus);
 	if (!nl->sock)
 		return -errno;
 	/* Ask for the kernel's reason text on errors; old kernels ignore it. */
@@ -40,15 +40,36 @@ int nl_open(struct nl *nl)
 	return 0;
 }
 
+int nl_open(struct nl *nl)
+{
+	return open_bus(nl, NETLINK_ROUTE);
+}
+
 static int open_here(void *nl)
 {
 	return nl_open(nl);
+}
+
+int nl_open_netfilter(struct nl *nl)
+{
+	return open_bus(nl, NETLINK_NETFILTER);
+}
+
+static int open_netfilter_here(void *nl)
+{
+	return nl_open_netfilter(nl);
 }
 
 int nl_open_in(struct nl *nl, int netns_fd)
 {
 	memset(nl, 0, sizeof(*nl));
 	return netns_call(netns_fd, open_here, nl);
+}
+
+int nl_open_netfilter_in(struct nl *nl, int netns_fd)
+{
+	memset(nl, 0, sizeof(*nl));
+	return netns_call(netns_fd, open_netfilter_here, nl);
 }
 
 void nl_close(struct nl *nl)

@@ -17,21 +17,38 @@ struct nl {
 	char ext_ack[256];	/* kernel's extended-ACK text of the last error */
 };
 
+/* Bridge port attributes that decide whether a frame crosses (IFLA_BRPORT_*); -1: unknown. */
+struct nl_brport {
+	int state;		/* BR_STATE_* */
+	int learning, unicast_flood, mcast_flood, bcast_flood;
+	int isolated, proxyarp, neigh_suppress, hairpin;
+	int locked, mab;	/* 802.1X: only learned/static MACs pass (5.18+, 6.2+) */
+};
+
+/* Bridge options that can stop or divert a frame (IFLA_BR_*); -1: unknown. */
+struct nl_bridge {
+	int stp_state, vlan_filtering;
+	int forward_delay, ageing_time;	/* clock_t (centiseconds) */
+	int nf_call_iptables, nf_call_ip6tables, nf_call_arptables;
+};
+
 /* A link as rtnetlink reports it. */
 struct nl_link {
 	int ifindex;
 	char name[IFNAMSIZ];
 	char kind[16];		/* IFLA_INFO_KIND: "veth", "bridge", "" */
 	char alias[NL_ALIAS_MAX];
-	unsigned int flags;	/* IFF_* */
+	unsigned int flags;	/* IFF_* (IFF_LOWER_UP: carrier) */
 	uint8_t operstate;	/* IF_OPER_* */
 	uint8_t mac[6];
+	int mtu;
+	char qdisc[16];		/* IFLA_QDISC: the root qdisc's kind */
 	int master;		/* IFLA_MASTER, 0 if none */
 	int link;		/* IFLA_LINK: the veth peer's ifindex */
 	int link_netnsid;	/* IFLA_LINK_NETNSID, -1 if same namespace */
-	int port_state;		/* bridge port IFLA_BRPORT_STATE, -1 if not a port */
-	int port_learning, port_flood, port_isolated;	/* -1 if unknown */
-	int br_nf_call_iptables, br_nf_call_arptables;	/* bridge option, -1 if not a bridge */
+	int is_port;		/* the AF_BRIDGE dump reported it as a bridge port */
+	struct nl_brport port;
+	struct nl_bridge br;	/* kind "bridge" only */
 };
 
 struct nl_addr {
@@ -48,9 +65,41 @@ struct nl_route {
 	int table;
 };
 
+/* A neighbour entry (AF_INET) or a bridge FDB entry (AF_BRIDGE). */
+struct nl_neigh {
+	int family;
+	int ifindex;		/* FDB: the port */
+	int master;		/* FDB: the bridge (NDA_MASTER), 0 if absent */
+	struct in_addr addr;	/* AF_INET only */
+	uint8_t lladdr[6];
+	int has_lladdr;
+	int state;		/* NUD_* */
+	int flags;		/* NTF_* */
+	int vlan;		/* FDB: NDA_VLAN, 0 if none */
+};
+
+/* A route lookup as a packet would make it (RTM_GETROUTE). */
+struct nl_route_query {
+	struct in_addr src;	/* 0: let the kernel choose */
+	struct in_addr dst;
+	int iif;		/* input lookup as if arriving on this ifindex; 0: output lookup */
+};
+
+struct nl_route_result {
+	int err;		/* the kernel's refusal (ENETUNREACH, EHOSTUNREACH, EACCES, EXDEV...), 0: found */
+	int type;		/* RTN_* */
+	int oif;
+	struct in_addr gateway, prefsrc;
+	int table;
+};
+
 int nl_open(struct nl *nl);
 /* A socket bound inside the namespace behind netns_fd: it stays there, whoever uses it. */
 int nl_open_in(struct nl *nl, int netns_fd);
+/* The same on NETLINK_NETFILTER (nftables); the caller checks nf_tables is there first. */
+int nl_open_netfilter_in(struct nl *nl, int netns_fd);
+/* NETLINK_NETFILTER in the calling thread's namespace. */
+int nl_open_netfilter(struct nl *nl);
 void nl_close(struct nl *nl);
 
 /*
@@ -77,6 +126,14 @@ int nl_link_dump(struct nl *nl, struct nl_link **out);
 int nl_link_dump_ports(struct nl *nl, struct nl_link **out);
 int nl_addr_dump(struct nl *nl, struct nl_addr **out);
 int nl_route_dump(struct nl *nl, struct nl_route **out);
+
+/* Neighbour (family AF_INET) or FDB (AF_BRIDGE) entries; count or -errno. */
+int nl_neigh_dump(struct nl *nl, int family, struct nl_neigh **out);
+/*
+ * The route the kernel would use. 0 when it answered (r->err says if it
+ * refused, and why), -errno when it could not be asked.
+ */
+int nl_route_lookup(struct nl *nl, const struct nl_route_query *q, struct nl_route_result *r);
 
 /* Single look-ups; 0, or -ENODEV when absent. */
 int nl_link_get(struct nl *nl, const char *name, struct nl_link *out);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* Reading rtnetlink: dumps and single look-ups, parsed into plain structs. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -14,14 +15,7 @@
 
 /* ---- dumps ---- */
 
-struct growable {
-	void *items;
-	size_t size;	/* of one item */
-	int count, cap;
-	int error;
-};
-
-static void *grow(struct growable *g)
+void *nl_grow(struct growable *g)
 {
 	if (g->count == g->cap) {
 		int cap = g->cap ? g->cap * 2 : 16;
@@ -38,8 +32,8 @@ static void *grow(struct growable *g)
 	return (char *)g->items + g->count++ * g->size;
 }
 
-static int dump(struct nl *nl, int type, int family, size_t hdr_size, mnl_cb_t cb,
-		struct growable *g, void **out)
+int nl_dump(struct nl *nl, int type, int family, size_t hdr_size, mnl_cb_t cb,
+	    struct growable *g, void **out)
 {
 	char buf[256];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -69,7 +63,7 @@ static int dump(struct nl *nl, int type, int family, size_t hdr_size, mnl_cb_t c
 	return g->count;
 }
 
-static int attr_table_cb(const struct nlattr *attr, void *data)
+int nl_attr_table_cb(const struct nlattr *attr, void *data)
 {
 	const struct nlattr **tb = data;
 	int type = mnl_attr_get_type(attr);
@@ -80,7 +74,7 @@ static int attr_table_cb(const struct nlattr *attr, void *data)
 	return MNL_CB_OK;
 }
 
-static void copy_str(char *dst, size_t size, const struct nlattr *attr)
+void nl_copy_str(char *dst, size_t size, const struct nlattr *attr)
 {
 	size_t len;
 
@@ -95,20 +89,66 @@ static void copy_str(char *dst, size_t size, const struct nlattr *attr)
 	dst[len] = '\0';
 }
 
+/* Attributes read into int fields: which, where, and their width in bytes. */
+struct int_attr {
+	int type;
+	size_t offset;
+	int width;
+};
+
+#define NSTRACE_BRPORT_MAB 40	/* IFLA_BRPORT_MAB, Linux 6.2; the installed UAPI headers predate it */
+
+static const struct int_attr brport_attrs[] = {
+	{ IFLA_BRPORT_STATE, offsetof(struct nl_brport, state), 1 },
+	{ IFLA_BRPORT_LEARNING, offsetof(struct nl_brport, learning), 1 },
+	{ IFLA_BRPORT_UNICAST_FLOOD, offsetof(struct nl_brport, unicast_flood), 1 },
+	{ IFLA_BRPORT_MCAST_FLOOD, offsetof(struct nl_brport, mcast_flood), 1 },
+	{ IFLA_BRPORT_BCAST_FLOOD, offsetof(struct nl_brport, bcast_flood), 1 },
+	{ IFLA_BRPORT_ISOLATED, offsetof(struct nl_brport, isolated), 1 },
+	{ IFLA_BRPORT_PROXYARP, offsetof(struct nl_brport, proxyarp), 1 },
+	{ IFLA_BRPORT_NEIGH_SUPPRESS, offsetof(struct nl_brport, neigh_suppress), 1 },
+	{ IFLA_BRPORT_MODE, offsetof(struct nl_brport, hairpin), 1 },
+	{ IFLA_BRPORT_LOCKED, offsetof(struct nl_brport, locked), 1 },
+	{ NSTRACE_BRPORT_MAB, offsetof(struct nl_brport, mab), 1 },
+};
+
+static const struct int_attr bridge_attrs[] = {
+	{ IFLA_BR_STP_STATE, offsetof(struct nl_bridge, stp_state), 4 },
+	{ IFLA_BR_VLAN_FILTERING, offsetof(struct nl_bridge, vlan_filtering), 1 },
+	{ IFLA_BR_FORWARD_DELAY, offsetof(struct nl_bridge, forward_delay), 4 },
+	{ IFLA_BR_AGEING_TIME, offsetof(struct nl_bridge, ageing_time), 4 },
+	{ IFLA_BR_NF_CALL_IPTABLES, offsetof(struct nl_bridge, nf_call_iptables), 1 },
+	{ IFLA_BR_NF_CALL_IP6TABLES, offsetof(struct nl_bridge, nf_call_ip6tables), 1 },
+	{ IFLA_BR_NF_CALL_ARPTABLES, offsetof(struct nl_bridge, nf_call_arptables), 1 },
+};
+
+/* Every field listed set to -1 (unknown), then from the attributes present with the right size. */
+static void read_ints(const struct nlattr *const *tb, const struct int_attr *attrs, int n, void *out)
+{
+	for (int i = 0; i < n; i++) {
+		const struct nlattr *a = tb[attrs[i].type];
+		int *field = (int *)((char *)out + attrs[i].offset);
+
+		*field = -1;
+		if (!a || mnl_attr_get_payload_len(a) != (uint16_t)attrs[i].width)
+			continue;
+		*field = attrs[i].width == 1 ? mnl_attr_get_u8(a) : (int)mnl_attr_get_u32(a);
+	}
+}
+
+#define NATTRS(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
 static void parse_linkinfo(const struct nlattr *info, struct nl_link *l)
 {
 	const struct nlattr *tb[64] = {};
 	const struct nlattr *data[64] = {};
 
-	mnl_attr_parse_nested(info, attr_table_cb, tb);
-	copy_str(l->kind, sizeof(l->kind), tb[IFLA_INFO_KIND]);
+	mnl_attr_parse_nested(info, nl_attr_table_cb, tb);
+	nl_copy_str(l->kind, sizeof(l->kind), tb[IFLA_INFO_KIND]);
 	if (strcmp(l->kind, "bridge") || !tb[IFLA_INFO_DATA])
 		return;
-	mnl_attr_parse_nested(tb[IFLA_INFO_DATA], attr_table_cb, data);
-	if (data[IFLA_BR_NF_CALL_IPTABLES])
-		l->br_nf_call_iptables = mnl_attr_get_u8(data[IFLA_BR_NF_CALL_IPTABLES]);
-	if (data[IFLA_BR_NF_CALL_ARPTABLES])
-		l->br_nf_call_arptables = mnl_attr_get_u8(data[IFLA_BR_NF_CALL_ARPTABLES]);
+	mnl_attr_parse_nested(tb[IFLA_INFO_DATA], nl_attr_table_cb, data);
+	read_ints(data, bridge_attrs, NATTRS(bridge_attrs), &l->br);
 }
 
 static void parse_port(const struct nlattr *protinfo, struct nl_link *l)
@@ -117,32 +157,30 @@ static void parse_port(const struct nlattr *protinfo, struct nl_link *l)
 
 	if (!(protinfo->nla_type & NLA_F_NESTED))
 		return;
-	mnl_attr_parse_nested(protinfo, attr_table_cb, tb);
-	if (tb[IFLA_BRPORT_STATE])
-		l->port_state = mnl_attr_get_u8(tb[IFLA_BRPORT_STATE]);
-	if (tb[IFLA_BRPORT_LEARNING])
-		l->port_learning = mnl_attr_get_u8(tb[IFLA_BRPORT_LEARNING]);
-	if (tb[IFLA_BRPORT_UNICAST_FLOOD])
-		l->port_flood = mnl_attr_get_u8(tb[IFLA_BRPORT_UNICAST_FLOOD]);
-	if (tb[IFLA_BRPORT_ISOLATED])
-		l->port_isolated = mnl_attr_get_u8(tb[IFLA_BRPORT_ISOLATED]);
+	mnl_attr_parse_nested(protinfo, nl_attr_table_cb, tb);
+	read_ints(tb, brport_attrs, NATTRS(brport_attrs), &l->port);
+	l->is_port = 1;
 }
 
 static void parse_link(const struct nlmsghdr *nlh, struct nl_link *l)
 {
 	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *tb[64] = {};
+	static const struct nlattr *const none[64];
 
-	mnl_attr_parse(nlh, sizeof(*ifi), attr_table_cb, tb);
+	mnl_attr_parse(nlh, sizeof(*ifi), nl_attr_table_cb, tb);
 	l->ifindex = ifi->ifi_index;
 	l->flags = ifi->ifi_flags;
 	l->link_netnsid = -1;
-	l->port_state = l->port_learning = l->port_flood = l->port_isolated = -1;
-	l->br_nf_call_iptables = l->br_nf_call_arptables = -1;
-	copy_str(l->name, sizeof(l->name), tb[IFLA_IFNAME]);
-	copy_str(l->alias, sizeof(l->alias), tb[IFLA_IFALIAS]);
+	read_ints(none, brport_attrs, NATTRS(brport_attrs), &l->port);
+	read_ints(none, bridge_attrs, NATTRS(bridge_attrs), &l->br);
+	nl_copy_str(l->name, sizeof(l->name), tb[IFLA_IFNAME]);
+	nl_copy_str(l->alias, sizeof(l->alias), tb[IFLA_IFALIAS]);
+	nl_copy_str(l->qdisc, sizeof(l->qdisc), tb[IFLA_QDISC]);
 	if (tb[IFLA_OPERSTATE])
 		l->operstate = mnl_attr_get_u8(tb[IFLA_OPERSTATE]);
+	if (tb[IFLA_MTU] && mnl_attr_get_payload_len(tb[IFLA_MTU]) == 4)
+		l->mtu = (int)mnl_attr_get_u32(tb[IFLA_MTU]);
 	if (tb[IFLA_ADDRESS] && mnl_attr_get_payload_len(tb[IFLA_ADDRESS]) == 6)
 		memcpy(l->mac, mnl_attr_get_payload(tb[IFLA_ADDRESS]), 6);
 	if (tb[IFLA_MASTER])
@@ -159,7 +197,7 @@ static void parse_link(const struct nlmsghdr *nlh, struct nl_link *l)
 
 static int link_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct nl_link *l = grow(data);
+	struct nl_link *l = nl_grow(data);
 
 	if (!l)
 		return MNL_CB_ERROR;
@@ -181,10 +219,8 @@ static int port_cb(const struct nlmsghdr *nlh, void *data)
 	for (int i = 0; i < g->count; i++) {
 		if (links[i].ifindex != port.ifindex)
 			continue;
-		links[i].port_state = port.port_state;
-		links[i].port_learning = port.port_learning;
-		links[i].port_flood = port.port_flood;
-		links[i].port_isolated = port.port_isolated;
+		links[i].port = port.port;
+		links[i].is_port = port.is_port;
 	}
 	return MNL_CB_OK;
 }
@@ -193,7 +229,7 @@ int nl_link_dump(struct nl *nl, struct nl_link **out)
 {
 	struct growable g = { .size = sizeof(struct nl_link) };
 
-	return dump(nl, RTM_GETLINK, AF_UNSPEC, sizeof(struct ifinfomsg), link_cb, &g, (void **)out);
+	return nl_dump(nl, RTM_GETLINK, AF_UNSPEC, sizeof(struct ifinfomsg), link_cb, &g, (void **)out);
 }
 
 int nl_link_dump_ports(struct nl *nl, struct nl_link **out)
@@ -203,7 +239,7 @@ int nl_link_dump_ports(struct nl *nl, struct nl_link **out)
 	struct nlmsghdr *nlh;
 	int n, err;
 
-	n = dump(nl, RTM_GETLINK, AF_UNSPEC, sizeof(struct ifinfomsg), link_cb, &g, (void **)out);
+	n = nl_dump(nl, RTM_GETLINK, AF_UNSPEC, sizeof(struct ifinfomsg), link_cb, &g, (void **)out);
 	if (n <= 0)
 		return n;
 	nlh = mnl_nlmsg_put_header(buf);
@@ -262,11 +298,11 @@ static int addr_cb(const struct nlmsghdr *nlh, void *data)
 
 	if (ifa->ifa_family != AF_INET)
 		return MNL_CB_OK;
-	mnl_attr_parse(nlh, sizeof(*ifa), attr_table_cb, tb);
+	mnl_attr_parse(nlh, sizeof(*ifa), nl_attr_table_cb, tb);
 	a = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
 	if (!a || mnl_attr_get_payload_len(a) != 4)
 		return MNL_CB_OK;
-	addr = grow(data);
+	addr = nl_grow(data);
 	if (!addr)
 		return MNL_CB_ERROR;
 	addr->ifindex = ifa->ifa_index;
@@ -279,7 +315,7 @@ int nl_addr_dump(struct nl *nl, struct nl_addr **out)
 {
 	struct growable g = { .size = sizeof(struct nl_addr) };
 
-	return dump(nl, RTM_GETADDR, AF_INET, sizeof(struct ifaddrmsg), addr_cb, &g, (void **)out);
+	return nl_dump(nl, RTM_GETADDR, AF_INET, sizeof(struct ifaddrmsg), addr_cb, &g, (void **)out);
 }
 
 static int route_cb(const struct nlmsghdr *nlh, void *data)
@@ -290,8 +326,8 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 
 	if (rtm->rtm_family != AF_INET || rtm->rtm_type != RTN_UNICAST)
 		return MNL_CB_OK;
-	mnl_attr_parse(nlh, sizeof(*rtm), attr_table_cb, tb);
-	r = grow(data);
+	mnl_attr_parse(nlh, sizeof(*rtm), nl_attr_table_cb, tb);
+	r = nl_grow(data);
 	if (!r)
 		return MNL_CB_ERROR;
 	r->dst_len = rtm->rtm_dst_len;
@@ -309,14 +345,14 @@ int nl_route_dump(struct nl *nl, struct nl_route **out)
 {
 	struct growable g = { .size = sizeof(struct nl_route) };
 
-	return dump(nl, RTM_GETROUTE, AF_INET, sizeof(struct rtmsg), route_cb, &g, (void **)out);
+	return nl_dump(nl, RTM_GETROUTE, AF_INET, sizeof(struct rtmsg), route_cb, &g, (void **)out);
 }
 
 static int nsid_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[64] = {};
 
-	mnl_attr_parse(nlh, sizeof(struct rtgenmsg), attr_table_cb, tb);
+	mnl_attr_parse(nlh, sizeof(struct rtgenmsg), nl_attr_table_cb, tb);
 	if (tb[NETNSA_NSID])
 		*(int *)data = (int)mnl_attr_get_u32(tb[NETNSA_NSID]);
 	return MNL_CB_OK;
@@ -343,7 +379,7 @@ static int route_get_cb(const struct nlmsghdr *nlh, void *data)
 
 	if (nlh->nlmsg_type != RTM_NEWROUTE)
 		return MNL_CB_OK;
-	mnl_attr_parse(nlh, sizeof(struct rtmsg), attr_table_cb, tb);
+	mnl_attr_parse(nlh, sizeof(struct rtmsg), nl_attr_table_cb, tb);
 	if (tb[RTA_OIF])
 		*(int *)data = (int)mnl_attr_get_u32(tb[RTA_OIF]);
 	return MNL_CB_OK;

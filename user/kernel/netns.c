@@ -168,3 +168,46 @@ int netns_run(int fd, char *const argv[], int quiet)
 			return -errno;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
+
+int netns_capture(int fd, char *const argv[], char *out, int size)
+{
+	int pipefd[2], status, len = 0;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe2(pipefd, O_CLOEXEC))
+		return -errno;
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return -errno;
+	}
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		signal(SIGPIPE, SIG_DFL);
+		if (fd >= 0 && netns_enter(fd))
+			_exit(126);
+		dup2(null, 0);
+		dup2(pipefd[1], 1);
+		dup2(null, 2);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	while (len < size - 1 && (n = read(pipefd[0], out + len, size - 1 - len)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		len += (int)n;
+	}
+	out[len] = '\0';
+	close(pipefd[0]);	/* a longer output ends with SIGPIPE in the child: what was read is kept */
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}

@@ -36,4 +36,11 @@ uint32_t netns_inode(int fd);
 /* Runs argv with execvp inside fd's namespace (-1: ours), never a shell; exit status or -errno. */
 int netns_run(int fd, char *const argv[], int quiet);
 
+/*
+ * Runs argv (execvp, no shell) inside fd's namespace with stdin and stderr on
+ * /dev/null and stdout into out (NUL-terminated, cut at size - 1): exit status
+ * or -errno. For read-only tools whose output nstrace parses.
+ */
+int netns_capture(int fd, char *const argv[], char *out, int size);
+
 #endif

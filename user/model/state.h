@@ -2,7 +2,8 @@
 /*
  * Kernel state as facts, read by audit/ and judged by analysis/. A read that
  * failed is a fact too: the *_known fields say what could not be read, so a
- * rule never mistakes "could not read" for "absent".
+ * rule never mistakes "could not read" for "absent". -1 means "not present"
+ * (a sysctl the kernel lacks, an attribute it did not report).
  */
 #ifndef NSTRACE_MODEL_STATE_H
 #define NSTRACE_MODEL_STATE_H
@@ -13,31 +14,174 @@
 
 #define STATE_MAX_ADDRS 4
 
+/* IPv4 settings of one interface (net.ipv4.conf.DEV.*), as read; -1 unknown. */
+struct ipv4_conf {
+	int forwarding, rp_filter, arp_ignore, arp_filter, arp_announce, arp_accept;
+	int proxy_arp, accept_local, route_localnet, disable_policy;
+};
+
 /* Per namespace, as read from /proc/sys in that namespace; -1 = not present. */
 struct ns_state {
 	struct ns_ref ref;
 	int links_known;	/* the link dump succeeded: absent links are absent */
 	int addrs_known;	/* the address dump succeeded */
+	int sysctl_known;	/* /proc/sys/net was readable there */
+	int neigh_known;	/* the neighbour (and, with a bridge, FDB) dump succeeded */
+	int firewall_known;	/* every firewall backend present could be read */
+	char firewall_error[96];	/* what could not be read, when !firewall_known */
 	int bridge_nf_call_iptables, bridge_nf_call_arptables, bridge_nf_call_ip6tables;
-	int icmp_echo_ignore_all;
+	int icmp_echo_ignore_all, icmp_echo_ignore_broadcasts;
 	int ip_forward;
+	struct ipv4_conf all;	/* net.ipv4.conf.all.*: combined with each device's */
 	/* From 'iptables -S FORWARD' where iptables is installed: extra evidence only. */
 	char forward_policy[12];	/* "ACCEPT", "DROP", "" unknown */
 	int forward_drop_rules;		/* rules jumping to DROP or REJECT, -1 unknown */
+};
+
+/* Bridge port attributes that decide whether a frame crosses; -1 unknown. */
+struct port_facts {
+	int state;		/* BR_STATE_*: 3 is forwarding */
+	int learning, unicast_flood, mcast_flood, bcast_flood;
+	int isolated, proxyarp, neigh_suppress, hairpin;
+	int locked, mab;
+};
+
+/* Bridge options that can stop or divert a frame; -1 unknown. */
+struct bridge_facts {
+	int stp_state, vlan_filtering;
+	int forward_delay, ageing_time;	/* centiseconds */
+	int nf_call_iptables, nf_call_ip6tables, nf_call_arptables;
+};
+
+/* Other programs and filters on a link (nstrace's own are gone when this is read). */
+struct tc_facts {
+	int known;
+	char root_qdisc[16];	/* IFLA_QDISC: "noqueue", "fq_codel", ... */
+	int clsact;		/* a clsact or ingress qdisc is there */
+	int filters[2];		/* tc filters on [0] ingress, [1] egress */
+	int tcx_progs[2];	/* BPF programs attached with tcx */
+	char first_filter[2][48];	/* "bpf name drop_icmp", "matchall": the first of each */
 };
 
 /* Per topo interface, as rtnetlink reports it now. */
 struct link_state {
 	int known;		/* its namespace's link dump succeeded */
 	int exists;
-	unsigned int flags;	/* IFF_UP, IFF_LOWER_UP (0x10000) */
+	unsigned int flags;	/* IFF_UP 0x1, IFF_NOARP 0x80, IFF_LOWER_UP 0x10000 */
+	int operstate;
+	int mtu;
 	int master_ifindex;
-	int port_state;		/* BR_STATE_*, -1 not a port */
-	int port_isolated;
-	int br_nf_call_iptables, br_nf_call_arptables;	/* bridges only, -1 unknown */
+	int is_port;
+	struct port_facts port;
+	struct bridge_facts br;	/* bridges only */
+	int port_state;		/* = port.state, -1 not a port (kept for the older rules) */
+	int port_isolated;	/* = port.isolated */
+	int br_nf_call_iptables, br_nf_call_arptables;	/* = br.*, bridges only, -1 unknown */
 	struct in_addr addrs[STATE_MAX_ADDRS];
 	int prefixlens[STATE_MAX_ADDRS];
 	int naddrs;
+	struct ipv4_conf conf;	/* net.ipv4.conf.DEV.* */
+	struct tc_facts tc;
+};
+
+/* One route lookup the kernel answered (RTM_GETROUTE), as a packet of the trace would make it. */
+struct route_fact {
+	uint32_t ns_ino;
+	struct in_addr src, dst;
+	int iif;		/* an input lookup as if arriving on this ifindex; 0: output */
+	int answered;		/* 0: the lookup itself could not be made */
+	int err;		/* errno of a refusal: ENETUNREACH, EHOSTUNREACH, EACCES, EXDEV (rp_filter)...; 0: a route */
+	int type;		/* RTN_* of the route found */
+	int oif;
+	struct in_addr gateway, prefsrc;
+	int table;
+};
+
+/* A neighbour (ARP) entry. */
+struct neigh_fact {
+	uint32_t ns_ino;
+	int ifindex;
+	struct in_addr addr;
+	uint8_t lladdr[6];
+	int has_lladdr;
+	int state;		/* NUD_* */
+};
+
+/* A bridge forwarding database entry. */
+struct fdb_fact {
+	uint32_t ns_ino;
+	int port_ifindex;	/* where frames for mac are sent */
+	int bridge_ifindex;
+	uint8_t mac[6];
+	int state;		/* NUD_PERMANENT: static, NUD_NOARP: local, else learned */
+	int is_local;		/* the bridge's or a port's own address */
+};
+
+enum fw_backend {
+	FW_NFT = 1,		/* nftables, including iptables-nft, arptables-nft, ebtables-nft */
+	FW_IPT_LEGACY,
+	FW_ARPT_LEGACY,
+	FW_EBT_LEGACY,
+};
+
+enum fw_verdict {
+	FW_ACCEPT = 1,
+	FW_DROP,
+	FW_REJECT,
+	FW_OTHER,		/* jump, return, queue...: not a final verdict */
+};
+
+/* NFPROTO_* values, so the model needs no kernel header. */
+enum fw_family {
+	FW_INET = 1, FW_IPV4 = 2, FW_ARP = 3, FW_NETDEV = 5, FW_BRIDGE = 7, FW_IPV6 = 10,
+};
+
+/* A chain that can drop: a base chain whose policy drops, or that holds drop/reject rules. */
+struct fw_chain {
+	uint32_t ns_ino;
+	int backend;		/* enum fw_backend */
+	int family;		/* enum fw_family */
+	char table[32], name[32];
+	int hook;		/* NF_INET_* (netdev: 0 ingress, 1 egress), -1 not a base chain */
+	int priority;
+	int policy;		/* FW_ACCEPT, FW_DROP; 0 not a base chain */
+	char dev[16];		/* netdev chains: the device */
+	int drop_rules;		/* rules in it whose verdict drops or rejects */
+	int policy_packets_before, policy_packets_after;	/* legacy only; -1 unknown */
+	char owner[16];		/* "docker", "kube-proxy", "cni", "firewalld", "ufw", "" */
+};
+
+/* A rule whose verdict drops or rejects. */
+struct fw_rule {
+	int chain;		/* index into the chains */
+	uint64_t handle;	/* nftables handle; legacy: the rule's position in its chain */
+	int verdict;		/* FW_DROP or FW_REJECT */
+	int matches;		/* 0: unconditional */
+	int64_t packets_before, packets_after;	/* -1: no counter */
+	char text[200];		/* as nft -a list or iptables -S prints it, when known */
+};
+
+#define STATE_MAX_ROUTES 16
+#define STATE_MAX_NEIGH 32
+#define STATE_MAX_FDB 64
+#define STATE_MAX_CHAINS 96
+#define STATE_MAX_RULES 128
+
+/* Everything one audit read: indexed by namespace (ns) and by topo interface (links). */
+struct state {
+	struct ns_state *ns;
+	int nns;
+	struct link_state *links;
+	struct route_fact routes[STATE_MAX_ROUTES];
+	int nroutes;
+	struct neigh_fact neigh[STATE_MAX_NEIGH];
+	int nneigh;
+	struct fdb_fact fdb[STATE_MAX_FDB];
+	int nfdb;
+	struct fw_chain chains[STATE_MAX_CHAINS];
+	int nchains;
+	struct fw_rule rules[STATE_MAX_RULES];
+	int nrules;
 };
 
 #endif

@@ -21,19 +21,40 @@ static void print_notes(const struct evidence *e)
 		printf("%s\n", notes[k]);
 }
 
+static struct audit_request audit_request(const struct trace_target *tg, const struct flow *flows, int nflows)
+{
+	struct audit_request rq = { .ns = tg->ns, .nns = tg->nns, .topo = tg->topo };
+
+	for (int i = 0; i < nflows && rq.nflows < AUDIT_MAX_FLOWS; i++)
+		rq.flows[rq.nflows++] = (struct audit_flow){ flows[i].src, flows[i].dst };
+	return rq;
+}
+
+struct state *session_before(const struct trace_target *tg)
+{
+	struct audit_request rq = audit_request(tg, NULL, 0);
+
+	return audit_firewall(&rq);
+}
+
+void session_before_free(struct state *before)
+{
+	audit_free(before);
+}
+
 int session_report(const struct observers *o, const struct trace_target *tg,
 		   const struct flow *flows, int nflows, const struct probe_summary *sum,
-		   struct verdict *first)
+		   const struct state *before, struct verdict *first)
 {
 	const struct topo *t = tg->topo;
-	struct ns_state *ns = calloc(tg->nns ? tg->nns : 1, sizeof(*ns));
-	struct link_state *links = calloc(t->n ? t->n : 1, sizeof(*links));
 	struct flow derived[MAX_PASSIVE_FLOWS];
+	struct audit_request rq;
 	struct packet_list pl = {};
 	struct verdict *v = malloc(sizeof(*v));
+	struct state *st = NULL;
 	int verdicts = 0, err = 0;
 
-	if (!ns || !links || !v || path_group(o->col.events, o->col.count, &pl)) {
+	if (!v || path_group(o->col.events, o->col.count, &pl)) {
 		err = -ENOMEM;
 		goto out;
 	}
@@ -41,16 +62,20 @@ int session_report(const struct observers *o, const struct trace_target *tg,
 	report_observed(stdout, &(struct observed){ .topo = t, .ev = o->col.events, .nev = o->col.count,
 						    .pl = &pl, .nm = &o->namer, .sum = sum,
 						    .lost = o->lost + o->col.oom });
-	err = audit_read(tg->ns, tg->nns, t, ns, links);
-	if (err)
-		goto out;
 	if (!flows) {
 		nflows = flows_from_packets(t, &pl, derived, MAX_PASSIVE_FLOWS);
 		flows = derived;
 	}
+	rq = audit_request(tg, flows, nflows);
+	st = audit_read(&rq);
+	if (!st) {
+		err = -ENOMEM;
+		goto out;
+	}
+	audit_merge_counters(before, st);
 	for (int i = 0; i < nflows; i++) {
 		struct evidence e = {
-			.topo = t, .links = links, .ns = ns, .nns = tg->nns,
+			.topo = t, .st = st, .links = st->links, .ns = st->ns, .nns = st->nns,
 			.ev = o->col.events, .nev = o->col.count, .pl = &pl, .nm = &o->namer,
 			.flow = flows[i],
 		};
@@ -67,8 +92,7 @@ int session_report(const struct observers *o, const struct trace_target *tg,
 	}
 out:
 	packet_list_free(&pl);
-	free(ns);
-	free(links);
+	audit_free(st);
 	free(v);
 	return err ? err : verdicts;
 }

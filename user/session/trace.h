@@ -7,6 +7,7 @@
 #define NSTRACE_SESSION_TRACE_H
 
 #include "model/flow.h"
+#include "model/state.h"
 #include "model/topo.h"
 #include "model/verdict.h"
 #include "observe/observers.h"
@@ -19,13 +20,19 @@ struct trace_target {
 };
 
 /*
+ * The firewalls' counters now, before the probes: with the counters after,
+ * the report can name the rule that dropped them. NULL if it cannot be read.
+ */
+struct state *session_before(const struct trace_target *tg);
+void session_before_free(struct state *before);
+/*
  * Prints every packet, the probe summary (when sum), the drops and, for each
  * flow that lost probes, its verdict. flows NULL: derive them from the echo
- * requests seen (passive mode). Returns the number of verdicts printed, or
- * -errno.
+ * requests seen (passive mode). before: session_before's snapshot, or NULL.
+ * Returns the number of verdicts printed, or -errno.
  */
 int session_report(const struct observers *o, const struct trace_target *tg,
 		   const struct flow *flows, int nflows, const struct probe_summary *sum,
-		   struct verdict *first);
+		   const struct state *before, struct verdict *first);
 
 #endif
