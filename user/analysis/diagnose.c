@@ -1,12 +1,51 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The diagnosis: the plan (analysis/plan.c) says where each packet of a
+ * probe must go; the events say how far each went; the first stage that
+ * failed is judged by the rules for that stage and place, drop events first,
+ * then the state of what lies where the packet stopped. Other problems found
+ * on the way are listed as "also wrong".
+ */
 #include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include "analysis/diagnose.h"
+#include "analysis/plan.h"
 #include "analysis/rules.h"
 #include "model/packet.h"
 
-/* A packet that died: a drop or hook verdict explains it, else the links on its way. */
+/* Where a packet must get to: the next hop, or (no plan for it) the topology's owner of its destination. */
+static int arrived(const struct packet *p, int idx)
+{
+	return idx >= 0 ? reached(p, idx) : p->delivered;
+}
+
+/* The first packet of the flow of this kind that did not arrive at idx. */
+static const struct packet *first_lost(const struct evidence *e, int proto, int type, uint32_t saddr, uint32_t daddr,
+				       int idx)
+{
+	for (int i = 0; i < e->pl->n; i++) {
+		const struct packet *p = &e->pl->pkts[i];
+
+		if (packet_is(e, p, proto, type, saddr, daddr) && !arrived(p, idx))
+			return p;
+	}
+	return NULL;
+}
+
+static const struct packet *first_arrived(const struct evidence *e, int proto, int type, uint32_t saddr,
+					  uint32_t daddr, int idx)
+{
+	for (int i = 0; i < e->pl->n; i++) {
+		const struct packet *p = &e->pl->pkts[i];
+
+		if (packet_is(e, p, proto, type, saddr, daddr) && arrived(p, idx))
+			return p;
+	}
+	return NULL;
+}
+
+/* A packet that died: a drop or hook verdict explains it, else the state of the way it had to take. */
 static int examine(const struct evidence *e, const struct packet *p, const char *what, int from, int to,
 		   struct verdict *v)
 {
@@ -25,67 +64,106 @@ static int examine(const struct evidence *e, const struct packet *p, const char 
 		/* A drop no rule names: a broken link on the way is the cause, the drop its symptom. */
 		generic = *v;
 		v->id[0] = '\0';
-		if (rule_links(e, NULL, what, from, to, v))
+		if (rule_bridge_down(e, NULL, what, v) || rule_links(e, NULL, what, from, to, v))
 			return 1;
 		*v = generic;
 		return 1;
 	}
 	/* Never on a link (e.g. waiting for ARP): the links say nothing about it. */
-	return p->nhops > 0 && rule_links(e, p, what, from, to, v);
+	if (p->nhops == 0)
+		return 0;
+	return rule_bridge_down(e, p, what, v) || rule_links(e, p, what, from, to, v) ||
+	       rule_port_delivery(e, p, what, v) || rule_mtu(e, p, -1, v);
 }
 
-int diagnose(const struct evidence *e, struct verdict *v)
+/* The echo request arrived at the next hop and no reply came: the target, or the gateway, stays silent. */
+static int unanswered(const struct evidence *e, const struct packet *p, struct verdict *v)
 {
-	const struct topo *t = e->topo;
-	uint32_t src = t->ifs[e->flow.src].addr.s_addr, dst = e->flow.dst.s_addr;
-	int target = intended_target(e);
-	const struct packet *p, *req, *rep;
-	char a[16];
+	const struct plan *pl = e->plan;
+	int r = rule_drop(e, p, "echo request", v);
 
-	memset(v, 0, sizeof(*v));
-	/* Nothing sent (interrupted before the first probe): nothing to judge. */
-	if (e->flow.sent == 0 || e->flow.received == e->flow.sent)
+	if (r > 0)
+		return 1;
+	if (pl->via_gateway)
+		return rule_gateway(e, v) || r < 0;
+	return r < 0 || rule_echo_unanswered(e, v) || rule_no_reply(e, p, v);
+}
+
+/* No echo request on the wire: the ARP exchange for the next hop failed, or never began. */
+static int arp_stage(const struct evidence *e, struct verdict *v)
+{
+	const struct plan *pl = e->plan;
+	uint32_t src = pl->src_addr.s_addr, hop = pl->nexthop.s_addr;
+	const struct packet *req = on_wire(e, NSTRACE_PROTO_ARP, NSTRACE_ARP_REQUEST, src, hop);
+	const struct packet *rep = on_wire(e, NSTRACE_PROTO_ARP, NSTRACE_ARP_REPLY, hop, src);
+
+	if (rep && !arrived(rep, pl->src) && examine(e, rep, "ARP reply", pl->hop, pl->src, v))
+		return 1;
+	if (req && !rep) {
+		if (examine(e, req, "ARP request", pl->src, pl->hop, v))
+			return 1;
+		if (pl->hop >= 0 && arrived(req, pl->hop))
+			return rule_arp_unanswered(e, v) || rule_no_arp_reply(e, req, v);
+		if (pl->via_gateway)
+			return rule_gateway(e, v);
+		return rule_target_address(e, req, v);
+	}
+	if (req)
 		return 0;
-	add_line(v, "probe: %d of %d echo requests answered", e->flow.received, e->flow.sent);
+	/* Dropped before it reached a link: the source's own ARP firewall, say. */
+	req = find_packet(e, NSTRACE_PROTO_ARP, NSTRACE_ARP_REQUEST, src, hop, -1);
+	if (req && rule_drop(e, req, "ARP request", v) > 0)
+		return 1;
+	if (rule_source_noarp(e, v) || rule_neighbour(e, v) || rule_links(e, NULL, "ARP request", pl->src, pl->hop, v))
+		return 1;
+	add_line(v, "event: no ARP request or echo request was seen on any observed link");
+	return 0;
+}
+
+static int judge(const struct evidence *e, struct verdict *v)
+{
+	const struct plan *pl = e->plan;
+	uint32_t src = pl->src_addr.s_addr, dst = pl->dst.s_addr;
+	const struct packet *p;
 
 	if (rule_source(e, v))
 		return 1;
 	/* The echo request, then its reply: the first that went missing decides. */
-	if ((p = find_packet(e, NSTRACE_PROTO_ICMP, NSTRACE_ICMP_ECHO, src, dst, 1)) &&
-	    examine(e, p, "echo request", e->flow.src, target, v))
+	p = first_lost(e, NSTRACE_PROTO_ICMP, NSTRACE_ICMP_ECHO, src, dst, pl->hop);
+	if (p && examine(e, p, "echo request", pl->src, pl->hop, v))
 		return 1;
-	if ((p = find_packet(e, NSTRACE_PROTO_ICMP, NSTRACE_ICMP_ECHOREPLY, dst, src, 1)) &&
-	    examine(e, p, "echo reply", target, e->flow.src, v))
+	p = first_lost(e, NSTRACE_PROTO_ICMP, NSTRACE_ICMP_ECHOREPLY, dst, src, pl->src);
+	if (p && examine(e, p, "echo reply", pl->via_gateway ? pl->hop : pl->target, pl->src, v))
 		return 1;
-	if ((p = find_packet(e, NSTRACE_PROTO_ICMP, NSTRACE_ICMP_ECHO, src, dst, 0)) &&
-	    !find_packet(e, NSTRACE_PROTO_ICMP, NSTRACE_ICMP_ECHOREPLY, dst, src, -1) &&
-	    (rule_drop(e, p, "echo request", v) != 0 || rule_no_reply(e, p, v)))
+	p = first_arrived(e, NSTRACE_PROTO_ICMP, NSTRACE_ICMP_ECHO, src, dst, pl->hop);
+	if (p && !find_packet(e, NSTRACE_PROTO_ICMP, NSTRACE_ICMP_ECHOREPLY, dst, src, -1) && unanswered(e, p, v))
 		return 1;
+	if (!on_wire(e, NSTRACE_PROTO_ICMP, NSTRACE_ICMP_ECHO, src, dst))
+		return arp_stage(e, v);
+	/* On the wire, nothing lost that the events show: what the state says. */
+	return rule_neighbour(e, v) || rule_source_noarp(e, v);
+}
 
-	/* No echo request reached a link: the source never resolved the target's MAC. */
-	if (!on_wire(e, NSTRACE_PROTO_ICMP, NSTRACE_ICMP_ECHO, src, dst)) {
-		req = on_wire(e, NSTRACE_PROTO_ARP, NSTRACE_ARP_REQUEST, src, dst);
-		rep = on_wire(e, NSTRACE_PROTO_ARP, NSTRACE_ARP_REPLY, dst, src);
-		if (rep && !rep->delivered && examine(e, rep, "ARP reply", target, e->flow.src, v))
-			return 1;
-		if (req && !rep && (examine(e, req, "ARP request", e->flow.src, target, v) ||
-				    rule_target_address(e, req, v)))
-			return 1;
-		if (!req) {
-			/* Dropped before it reached a link: the source's own ARP firewall, say. */
-			const struct packet *any = find_packet(e, NSTRACE_PROTO_ARP, NSTRACE_ARP_REQUEST, src, dst, -1);
+int diagnose(const struct evidence *in, struct verdict *v)
+{
+	struct evidence e = *in;
+	struct plan plan;
+	char a[16];
 
-			if (any && rule_drop(e, any, "ARP request", v) > 0)
-				return 1;
-		}
-		if (!req && rule_links(e, NULL, "ARP request", e->flow.src, target, v))
-			return 1;
-		if (!req)
-			add_line(v, "event: no ARP request or echo request was seen on any observed link");
+	memset(v, 0, sizeof(*v));
+	/* Nothing sent (interrupted before the first probe): nothing to judge. */
+	if (in->flow.sent == 0 || in->flow.received == in->flow.sent)
+		return 0;
+	plan_make(&e, &plan);
+	e.plan = &plan;
+	add_line(v, "probe: %d of %d echo requests answered", e.flow.received, e.flow.sent);
+	if (!judge(&e, v)) {
+		checked_lines(&e, v);
+		set_cause(v, "inconclusive", 0,
+			  "%d of %d probes to %s went unanswered, but no drop, firewall verdict or state read here explains where",
+			  e.flow.sent - e.flow.received, e.flow.sent, ip_str(plan.dst.s_addr, a, sizeof(a)));
 	}
-	set_cause(v, "inconclusive", 0,
-		  "%d of %d probes to %s went unanswered, but no drop, firewall verdict or link state read here explains where",
-		  e->flow.sent - e->flow.received, e->flow.sent, ip_str(dst, a, sizeof(a)));
+	also_wrong(&e, v);
 	return 1;
 }
 

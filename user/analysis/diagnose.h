@@ -14,6 +14,8 @@
 #include "model/state.h"
 #include "model/verdict.h"
 
+struct plan;
+
 struct evidence {
 	const struct topo *topo;
 	const struct state *st;			/* every fact the audit read; NULL: none */
@@ -25,6 +27,7 @@ struct evidence {
 	const struct packet_list *pl;
 	const struct namer *nm;
 	struct flow flow;
+	const struct plan *plan;		/* filled by diagnose() itself */
 };
 
 #define NOTE_MAX 240

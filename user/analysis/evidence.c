@@ -4,6 +4,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include "analysis/drops.h"
+#include "analysis/plan.h"
 #include "analysis/rules.h"
 
 const struct ns_state *ns_of(const struct evidence *e, uint32_t ino)
@@ -50,12 +51,25 @@ const struct packet *find_packet(const struct evidence *e, int proto, int type,
 	return NULL;
 }
 
+/* A flooded copy that a host it was not for refused, while its next hop got it: not the packet's fate. */
+static int flooded_copy(const struct evidence *e, const struct packet *p, const struct nstrace_event *ev)
+{
+	char reason[64];
+	int hop = e->plan ? e->plan->hop : -1;
+
+	/* Flooded to hosts it was not for: they refuse it whether or not its next hop got it. */
+	(void)p;
+	if (hop < 0 || ev->netns_ino == e->topo->ifs[hop].netns_ino)
+		return 0;
+	return !strcmp(drop_reason_str(e->nm, ev->drop_reason, reason, sizeof(reason)), "OTHERHOST");
+}
+
 const struct nstrace_event *first_drop(const struct evidence *e, const struct packet *p)
 {
 	for (int i = 0; i < p->nevents; i++) {
 		const struct nstrace_event *ev = &e->ev[p->events[i]];
 
-		if (ev->source == NSTRACE_SRC_DROP && !drop_benign_why(ev, e->nm))
+		if (ev->source == NSTRACE_SRC_DROP && !drop_benign_why(ev, e->nm) && !flooded_copy(e, p, ev))
 			return ev;
 	}
 	return NULL;
@@ -121,4 +135,12 @@ const struct packet *on_wire(const struct evidence *e, int proto, int type, uint
 			return p;
 	}
 	return NULL;
+}
+
+int reached(const struct packet *p, int idx)
+{
+	for (int i = 0; p && i < p->nhops; i++)
+		if (p->hops[i].ifidx == idx && p->hops[i].ingress_seen)
+			return 1;
+	return 0;
 }

@@ -59,3 +59,24 @@ void fix_bridge_option(struct verdict *v, const struct ns_ref *ns, const char *n
 
 	fix_revert(v, f, ns, ARGV("ip", "link", "set", "dev", bridge, "type", "bridge", "nf_call_iptables", "1"));
 }
+
+/* Turns every set instance (all, dev) of a conf key to value: both, when both are set. */
+void fix_conf(struct verdict *v, const struct ns_ref *ref, const char *note, const char *key, const char *dev,
+		     int all_val, int dev_val, int value)
+{
+	char a[96], d[96], ra[96], rd[96];
+	struct fix *f = NULL;
+
+	snprintf(a, sizeof(a), "net.ipv4.conf.all.%s=%d", key, value);
+	snprintf(d, sizeof(d), "net.ipv4.conf.%s.%s=%d", dev, key, value);
+	snprintf(ra, sizeof(ra), "net.ipv4.conf.all.%s=%d", key, all_val);
+	snprintf(rd, sizeof(rd), "net.ipv4.conf.%s.%s=%d", dev, key, dev_val);
+	if (all_val > value)
+		f = verdict_fix(v, ref, note, ARGV("sysctl", "-w", a));
+	if (dev_val > value)
+		f ? fix_step(v, f, ref, ARGV("sysctl", "-w", d)) : (f = verdict_fix(v, ref, note, ARGV("sysctl", "-w", d)), 0);
+	if (all_val > value)
+		fix_revert(v, f, ref, ARGV("sysctl", "-w", ra));
+	if (dev_val > value)
+		fix_revert(v, f, ref, ARGV("sysctl", "-w", rd));
+}

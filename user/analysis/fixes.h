@@ -24,4 +24,8 @@ void fix_addr(struct verdict *v, const struct ns_ref *ns, const char *note, cons
 /* The bridge's own nf_call_iptables option off, undone by turning it on. */
 void fix_bridge_option(struct verdict *v, const struct ns_ref *ns, const char *note, const char *bridge);
 
+/* net.ipv4.conf.{all,DEV}.KEY lowered to value wherever set above it (the kernel uses the larger). */
+void fix_conf(struct verdict *v, const struct ns_ref *ref, const char *note, const char *key, const char *dev,
+	      int all_val, int dev_val, int value);
+
 #endif

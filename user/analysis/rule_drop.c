@@ -1,33 +1,53 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* Rules for a packet the kernel dropped or a netfilter hook kept. */
+/*
+ * Rules for a packet the kernel dropped: the drop's reason and place map to
+ * the layer that owns them (netfilter, a tc program, the MTU, a reverse-path
+ * filter, a wrong MAC...), and the facts of that place name the cause.
+ */
 #include <stdio.h>
 #include <string.h>
+#include "analysis/drop_site.h"
 #include "analysis/drops.h"
 #include "analysis/fixes.h"
-#include "analysis/rules.h"
+#include "analysis/plan.h"
 #include "model/packet.h"
 
-/* Netfilter dropped a bridged packet that br_netfilter did not divert: the bridge family did. */
-static void bridge_family_drop(struct verdict *v, const struct ns_state *ns, const char *what)
+/* The packet's way through the namespace it died in: crossing its bridge, or to, from or through its stack. */
+static int path_kind(const struct evidence *e, const struct packet *p, const struct drop_site *s)
 {
-	set_cause(v, "bridge-firewall-drop", 1,
-		  "a bridge-family firewall rule (nft bridge table or ebtables) in %s dropped the %s; br_netfilter did not pass it to iptables/arptables",
-		  ns->ref.label, what);
-	verdict_inspect(v, &ns->ref, "shows the bridge-family rules; remove the one that drops",
-			ARGV("nft", "list", "ruleset", "bridge"));
+	struct in_addr src = { p->key.saddr }, dst = { p->key.daddr };
+	int sender = plan_owner(e, src), owner = plan_owner(e, dst);
+
+	if (owner >= 0 && e->topo->ifs[owner].netns_ino == s->ino)
+		return FW_PATH_IN;
+	if (sender >= 0 && e->topo->ifs[sender].netns_ino == s->ino)
+		return FW_PATH_OUT;
+	if (s->bridge >= 0)
+		return FW_PATH_BRIDGED;
+	return FW_PATH_FORWARDED;
 }
 
-/* Where and how a packet died: the kernel's drop and the hook that kept it. */
-struct drop_site {
-	const struct nstrace_event *drop, *hook;
-	const char *hook_name;		/* the netfilter hook it never left, or NULL */
-	char reason[64], func[96];
-	uint32_t ino;			/* the namespace it died in */
-	const struct ns_state *ns;
-	const struct ns_ref *ref;
-	int bridge;			/* topo index of a bridge in that namespace, -1 */
-	int dev;			/* topo index of the dropping device, -1 */
-};
+static void fill_fw_site(const struct evidence *e, const struct packet *p, struct drop_site *s)
+{
+	struct fw_site *f = &s->fw;
+
+	f->ino = s->ino;
+	f->proto = p->key.proto;
+	f->path = path_kind(e, p, s);
+	f->hook = s->hook ? s->hook->nf_hook : -1;
+	for (int i = 0; i < p->nevents; i++) {
+		const struct nstrace_event *ev = &e->ev[p->events[i]];
+
+		f->saw_ipv4_hooks |= ev->source == NSTRACE_SRC_NF && ev->netns_ino == s->ino;
+	}
+	if (s->ns && s->bridge >= 0) {
+		const struct link_state *br = plan_link(e, s->bridge);
+
+		f->br_nf_ip = s->ns->bridge_nf_call_iptables == 1 || (br && br->br_nf_call_iptables == 1);
+		f->br_nf_arp = s->ns->bridge_nf_call_arptables == 1 || (br && br->br_nf_call_arptables == 1);
+	}
+	f->lost = e->flow.sent - e->flow.received;
+}
 
 /* Fills site from the packet's events and says what they show; 0 if nothing killed it. */
 static int find_drop_site(const struct evidence *e, const struct packet *p, const char *what,
@@ -60,97 +80,47 @@ static int find_drop_site(const struct evidence *e, const struct packet *p, cons
 	for (int i = 0; i < e->topo->n; i++)
 		if (e->topo->ifs[i].role == TOPO_BRIDGE && e->topo->ifs[i].netns_ino == s->ino)
 			s->bridge = i;
+	fill_fw_site(e, p, s);
 	return 1;
 }
 
 static int tc_drop(const struct evidence *e, const struct drop_site *s, const char *what, struct verdict *v)
 {
 	const char *dev = s->dev >= 0 ? e->topo->ifs[s->dev].name : "DEV";
+	const char *dir = !strcmp(s->reason, "TC_INGRESS") ? "ingress" : "egress";
+	const struct link_state *l = plan_link(e, s->dev);
+	int d = dir[0] == 'e';
+	char pref[16];
 
 	set_cause(v, "tc-program-drop", 1, "a tc program (not nstrace's) on %s dropped the %s (%s)",
 		  s->dev >= 0 ? dev : "a link", what, s->reason);
+	if (l && l->tc.known && l->tc.filters[d] && l->tc.first_pref[d]) {
+		add_line(v, "state: %s %s: tc filter %s (pref %d)%s", dev, dir, l->tc.first_filter[d], l->tc.first_pref[d],
+			 l->tc.filters[d] > 1 ? ", and others" : "");
+		snprintf(pref, sizeof(pref), "%d", l->tc.first_pref[d]);
+		verdict_fix(v, s->ref, "removes that filter (its program's object is not nstrace's to put back)",
+			    ARGV("tc", "filter", "del", "dev", dev, dir, "pref", pref));
+	} else if (l && l->tc.known && l->tc.tcx_progs[d]) {
+		add_line(v, "state: %s %s: %d program(s) attached with tcx", dev, dir, l->tc.tcx_progs[d]);
+	}
 	fix_step(v, verdict_inspect(v, s->ref, "lists the tc programs and filters on that link; remove the one that drops",
-				    ARGV("tc", "filter", "show", "dev", dev,
-					 !strcmp(s->reason, "TC_INGRESS") ? "ingress" : "egress")),
+				    ARGV("tc", "filter", "show", "dev", dev, dir)),
 		 s->ref, ARGV("bpftool", "net", "show"));
 	return 1;
 }
 
-static int bridged_ipv4_drop(const struct evidence *e, const struct drop_site *s, const char *what,
-			     struct verdict *v)
+static int rpfilter_drop(const struct evidence *e, const struct drop_site *s, const char *what, struct verdict *v)
 {
-	const struct ns_state *ns = s->ns;
-	const struct link_state *br = &e->links[s->bridge];
-	const char *bname = e->topo->ifs[s->bridge].name;
-	int via_sysctl = ns->bridge_nf_call_iptables == 1;
-	int via_option = br->br_nf_call_iptables == 1;
+	const struct link_state *l = plan_link(e, s->dev);
+	const char *dev = s->dev >= 0 ? e->topo->ifs[s->dev].name : "?";
 
-	add_line(v, "state: net.bridge.bridge-nf-call-iptables = %d in %s", ns->bridge_nf_call_iptables, ns->ref.label);
-	add_line(v, "state: %s nf_call_iptables = %d", bname, br->br_nf_call_iptables);
-	if (ns->forward_policy[0])
-		add_line(v, "state: iptables FORWARD policy %s, %d DROP/REJECT rule(s) in %s (iptables -S)",
-			 ns->forward_policy, ns->forward_drop_rules, ns->ref.label);
-	if (!via_sysctl && !via_option) {
-		bridge_family_drop(v, ns, what);
-		return 1;
-	}
-	set_cause(v, "br-netfilter-iptables-drop", 1,
-		  "br_netfilter passed the bridged %s to iptables (%s) and a rule or the policy of the %s chain in %s dropped it",
-		  what, via_sysctl ? "net.bridge.bridge-nf-call-iptables=1" : "the bridge's nf_call_iptables option",
-		  s->hook_name ? s->hook_name : "FORWARD", ns->ref.label);
-	if (via_sysctl)
-		fix_sysctl(v, s->ref, "bridged IPv4 skips iptables on this whole namespace; Docker and kube-proxy rely on it being 1",
-			   "net.bridge.bridge-nf-call-iptables", 0, 1);
-	else
-		fix_bridge_option(v, s->ref, "only this bridge stops sending IPv4 to iptables", bname);
-	fix_insert_rule(v, s->ref, "keeps br_netfilter; accepts traffic bridged within this bridge before other FORWARD rules",
-			"iptables", "FORWARD", ARGV("-i", bname, "-o", bname, "-j", "ACCEPT"));
-	if (via_sysctl && via_option)
-		fix_bridge_option(v, s->ref, "the bridge's own option keeps br_netfilter on for it even with the sysctl at 0",
-				  bname);
-	return 1;
-}
-
-static int bridged_arp_drop(const struct drop_site *s, const char *what, struct verdict *v)
-{
-	const struct ns_state *ns = s->ns;
-
-	add_line(v, "state: net.bridge.bridge-nf-call-arptables = %d in %s", ns->bridge_nf_call_arptables, ns->ref.label);
-	if (ns->bridge_nf_call_arptables != 1) {
-		bridge_family_drop(v, ns, what);
-		return 1;
-	}
-	set_cause(v, "br-netfilter-arp-drop", 1,
-		  "br_netfilter passed the bridged %s to arptables (net.bridge.bridge-nf-call-arptables=1) and the FORWARD chain in %s dropped it",
-		  what, ns->ref.label);
-	fix_sysctl(v, s->ref, "bridged ARP skips arptables in this namespace", "net.bridge.bridge-nf-call-arptables", 0, 1);
-	fix_insert_rule(v, s->ref, "keeps arptables for bridged ARP; accepts it before other FORWARD rules (legacy arptables: nft has no ARP FORWARD hook)",
-			"arptables-legacy", "FORWARD", ARGV("-j", "ACCEPT"));
-	return 1;
-}
-
-/* A drop by netfilter in a namespace that holds no bridge: an endpoint's own firewall. */
-static int endpoint_drop(const struct evidence *e, const struct packet *p, const struct drop_site *s,
-			 const char *what, struct verdict *v)
-{
-	struct in_addr sender_addr = { p->key.saddr };
-	int sender = topo_find_addr(e->topo, sender_addr);
-	/* Dropped where it was sent from: OUTPUT; anywhere else: INPUT. */
-	const char *chain = s->hook_name ? s->hook_name :
-			    sender >= 0 && e->topo->ifs[sender].netns_ino == s->ino ? "OUTPUT" : "INPUT";
-
-	set_cause(v, "endpoint-firewall-drop", 1, "the firewall of namespace %s dropped the %s in its %s hook",
-		  s->ns ? s->ns->ref.label : "?", what, chain);
-	if (p->key.proto == NSTRACE_PROTO_ARP) {
-		/* ARP has its own tables: iptables rules cannot be the cause. */
-		fix_insert_rule(v, s->ref, "accepts ARP before the other rules", "arptables", chain, ARGV("-j", "ACCEPT"));
-		verdict_inspect(v, s->ref, "shows the ARP rules; remove the one that drops", ARGV("nft", "list", "ruleset", "arp"));
-		return 1;
-	}
-	fix_insert_rule(v, s->ref, "accepts ICMP before the other rules in that chain", "iptables", chain,
-			ARGV("-p", "icmp", "-j", "ACCEPT"));
-	verdict_inspect(v, s->ref, "shows the rules with counters: the one whose counter grows is the one to remove",
-			ARGV("iptables", "-L", chain, "-v", "-n", "--line-numbers"));
+	if (!s->ns || !l)
+		return 0;
+	add_line(v, "state: rp_filter in %s: all %d, %s %d", s->ns->ref.label, s->ns->all.rp_filter, dev, l->conf.rp_filter);
+	set_cause(v, "rp-filter-drop", 1, "%s dropped the %s by reverse-path filtering on %s: its route back to the sender leaves by another interface",
+		  s->ns->ref.label, what, dev);
+	fix_conf(v, s->ref, "loose reverse-path filtering: accepts a source reachable by any interface", "rp_filter", dev,
+		 s->ns->all.rp_filter, l->conf.rp_filter, 2);
 	return 1;
 }
 
@@ -162,20 +132,33 @@ static int endpoint_drop(const struct evidence *e, const struct packet *p, const
 int rule_drop(const struct evidence *e, const struct packet *p, const char *what, struct verdict *v)
 {
 	struct drop_site s;
+	int r;
 
 	if (!find_drop_site(e, p, what, v, &s))
 		return 0;
 	if (!strcmp(s.reason, "TC_INGRESS") || !strcmp(s.reason, "TC_EGRESS"))
 		return tc_drop(e, &s, what, v);
-	if (strcmp(s.reason, "NETFILTER_DROP")) {
-		/* The link state may explain it (no carrier: QDISC_DROP); the caller decides. */
-		set_cause(v, "kernel-drop", 0, "the kernel dropped the %s (%s) at %s; no rule here explains that reason",
-			  what, s.reason, s.func);
-		return -1;
+	if (!strcmp(s.reason, "NETFILTER_DROP")) {
+		r = netfilter_drop(e, p, &s, what, v);
+		if (r)
+			return r;
 	}
-	if (s.bridge >= 0 && s.ns && p->key.proto == NSTRACE_PROTO_ICMP)
-		return bridged_ipv4_drop(e, &s, what, v);
-	if (s.bridge >= 0 && s.ns && p->key.proto == NSTRACE_PROTO_ARP)
-		return bridged_arp_drop(&s, what, v);
-	return endpoint_drop(e, p, &s, what, v);
+	if (!strcmp(s.reason, "OTHERHOST") && e->plan && rule_neighbour(e, v))
+		return 1;
+	if (!strcmp(s.reason, "IP_RPFILTER") && rpfilter_drop(e, &s, what, v))
+		return 1;
+	/* A port that is not forwarding: the bridge being down disables every port. */
+	if (!strcmp(s.reason, "BRIDGE_INGRESS_STP_STATE") && e->plan && rule_bridge_down(e, NULL, what, v))
+		return 1;
+	if ((!strcmp(s.reason, "IP_INADDRERRORS") || !strcmp(s.reason, "IP_INNOROUTES")) && e->plan && rule_gateway(e, v))
+		return 1;
+	/* Whatever the reason's name, the dropping device's own state may say why. */
+	if (s.dev >= 0 && e->plan && rule_mtu(e, p, s.dev, v))
+		return 1;
+	if (e->plan && s.fw.path == FW_PATH_BRIDGED && rule_source_noarp(e, v))
+		return 1;
+	/* The link state may explain it (no carrier: QDISC_DROP); the caller decides. */
+	set_cause(v, "kernel-drop", 0, "the kernel dropped the %s (%s) at %s; no rule here explains that reason",
+		  what, s.reason, s.func);
+	return -1;
 }

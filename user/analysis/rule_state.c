@@ -5,6 +5,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include "analysis/fixes.h"
+#include "analysis/plan.h"
 #include "analysis/rules.h"
 #include "model/cidr.h"
 #include "model/packet.h"
@@ -51,6 +52,9 @@ static int link_admin(const struct evidence *e, const struct packet *p, int idx,
 	const struct link_state *l = &e->links[idx];
 
 	if (l->exists && (l->flags & FLAG_UP))
+		return 0;
+	/* A bridge that is down is rule_bridge_down's: it disables every port too. */
+	if (e->plan && x->role == TOPO_BRIDGE && l->exists)
 		return 0;
 	last_hop(e, p, what, v);
 	if (!l->exists) {
@@ -166,9 +170,45 @@ int rule_links(const struct evidence *e, const struct packet *p, const char *wha
 	return ports_isolated(e, p, hops, n, what, v);
 }
 
+/*
+ * Who the ARP request reached that could be meant: one with the target's host
+ * part in another subnet (moved), or, failing that, the only one with no
+ * address at all (lost it). -1 when the events do not single one out.
+ */
+static int meant_target(const struct evidence *e, const struct packet *arp, int *moved)
+{
+	uint32_t host = ntohl(e->flow.dst.s_addr);
+	int with_host = -1, bare = -1, nbare = 0, nhost = 0;
+
+	/* Every endpoint that saw it arrive: a flood reaches them all, the path walk follows one. */
+	for (int k = 0; arp && k < arp->nevents; k++) {
+		const struct nstrace_event *ev = &e->ev[arp->events[k]];
+		int i = ev->source == NSTRACE_SRC_TC && ev->dir == NSTRACE_DIR_INGRESS ?
+			topo_find(e->topo, ev->netns_ino, ev->ifindex) : -1;
+		const struct link_state *l = i >= 0 ? &e->links[i] : NULL;
+
+		if (!l || e->topo->ifs[i].role != TOPO_ENDPOINT || i == e->flow.src || !l->known || i == with_host || i == bare)
+			continue;
+		if (!l->naddrs) {
+			bare = i;
+			nbare++;
+		}
+		for (int a = 0; a < l->naddrs; a++) {
+			uint32_t mask = l->prefixlens[a] ? ~0u << (32 - l->prefixlens[a]) : 0;
+
+			if ((ntohl(l->addrs[a].s_addr) & ~mask) == (host & ~mask) && l->addrs[a].s_addr != e->flow.dst.s_addr) {
+				with_host = i;
+				nhost++;
+			}
+		}
+	}
+	*moved = nhost == 1;
+	return nhost == 1 ? with_host : nbare == 1 ? bare : -1;
+}
+
 int rule_target_address(const struct evidence *e, const struct packet *arp, struct verdict *v)
 {
-	int target = intended_target(e);
+	int moved = 0, target = intended_target(e);
 	char a[16], b[16], path[512];
 	int delivered_to = 0;
 
@@ -184,7 +224,9 @@ int rule_target_address(const struct evidence *e, const struct packet *arp, stru
 			 delivered_to ? "delivered" : "flooded", path_str(e->topo, arp, path, sizeof(path)));
 		add_line(v, "event: no ARP reply for %s was seen anywhere", a);
 	}
-	if (target >= 0 && e->links[target].naddrs > 0) {
+	if (target < 0 || plan_owner(e, e->flow.dst) < 0)
+		target = target >= 0 && !e->links[target].known ? target : meant_target(e, arp, &moved);
+	if (target >= 0 && e->links[target].naddrs > 0 && (moved || topo_find_addr(e->topo, e->flow.dst) == target)) {
 		const struct link_state *l = &e->links[target];
 
 		ip_str(l->addrs[0].s_addr, b, sizeof(b));
@@ -193,23 +235,64 @@ int rule_target_address(const struct evidence *e, const struct packet *arp, stru
 		set_cause(v, "target-wrong-subnet", 1, "%s in %s has %s/%d instead of %s, so nobody answers ARP for %s",
 			  e->topo->ifs[target].name, e->topo->ifs[target].ns_label, b, l->prefixlens[0], a, a);
 		fix_addr(v, ref_of(e, e->topo->ifs[target].netns_ino), "gives the target the address the source is looking for",
-			 "replace", e->flow.dst, e->topo->ifs[target].prefixlen, e->topo->ifs[target].name);
+			 "replace", e->flow.dst, e->links[e->flow.src].naddrs ? e->links[e->flow.src].prefixlens[0] :
+			 e->topo->ifs[target].prefixlen, e->topo->ifs[target].name);
 		return 1;
 	}
 	add_line(v, "state: no interface on the bridge has %s", a);
 	set_cause(v, "target-address-missing", 1, "no namespace on the bridge has the address %s, so ARP for it gets no answer", a);
 	if (target >= 0)
 		fix_addr(v, ref_of(e, e->topo->ifs[target].netns_ino), "puts the address back", "add", e->flow.dst,
-			 e->topo->ifs[target].prefixlen, e->topo->ifs[target].name);
+			 e->topo->ifs[target].prefixlen ? e->topo->ifs[target].prefixlen :
+			 e->links[e->flow.src].naddrs ? e->links[e->flow.src].prefixlens[0] : 32,
+			 e->topo->ifs[target].name);
 	return 1;
+}
+
+/*
+ * An address for the source in the target's subnet: the lab's own (the
+ * topology's, when the source lost it), else the source's host part in the
+ * subnet of the interface that has the target, if nothing uses it.
+ */
+static int suggest_source_addr(const struct evidence *e, struct in_addr *out, int *plen)
+{
+	const struct topo_if *s = &e->topo->ifs[e->flow.src];
+	const struct link_state *l = &e->links[e->flow.src], *t;
+	const struct plan *pl = e->plan;
+	uint32_t mask;
+
+	if (s->addr.s_addr && !owns(l, s->addr)) {
+		*out = s->addr;
+		*plen = s->prefixlen;
+		return 1;
+	}
+	if (!pl || pl->target < 0 || !l->naddrs || !(t = &e->links[pl->target])->naddrs)
+		return 0;
+	*plen = t->prefixlens[0];
+	mask = *plen ? ~0u << (32 - *plen) : 0;
+	out->s_addr = htonl((ntohl(t->addrs[0].s_addr) & mask) | (ntohl(l->addrs[0].s_addr) & ~mask));
+	return plan_owner(e, *out) < 0 && out->s_addr != t->addrs[0].s_addr;
 }
 
 int rule_source(const struct evidence *e, struct verdict *v)
 {
 	const struct topo_if *s = &e->topo->ifs[e->flow.src];
 	const struct link_state *l = &e->links[e->flow.src];
+	struct in_addr suggest;
 	char a[16], b[16];
+	int plen;
 
+	if (e->plan && rule_route_refused(e, v))
+		return 1;
+	if (e->flow.send_errno == EMSGSIZE && e->plan) {
+		struct packet echo;
+
+		memset(&echo, 0, sizeof(echo));
+		echo.key.proto = NSTRACE_PROTO_ICMP;
+		echo.key.id = htons(e->flow.icmp_id);
+		add_line(v, "event: sendto from %s failed: %s (don't fragment was set)", s->ns_label, strerror(EMSGSIZE));
+		return rule_mtu(e, &echo, e->flow.src, v);
+	}
 	if (e->flow.send_errno != ENETUNREACH && e->flow.send_errno != EHOSTUNREACH &&
 	    e->flow.send_errno != EADDRNOTAVAIL)
 		return 0;
@@ -254,9 +337,9 @@ int rule_source(const struct evidence *e, struct verdict *v)
 		set_cause(v, "source-wrong-subnet", 1, "%s in %s has %s/%d, which does not contain %s, so it has no route there",
 			  s->name, s->ns_label, b, l->prefixlens[0], a);
 	}
-	if (s->addr.s_addr)
-		fix_addr(v, ref_of(e, s->netns_ino), "gives the source its address in the lab's subnet", "replace",
-			 s->addr, s->prefixlen, s->name);
+	if (suggest_source_addr(e, &suggest, &plen))
+		fix_addr(v, ref_of(e, s->netns_ino), "gives the source an address in the target's subnet", "replace",
+			 suggest, plen, s->name);
 	return 1;
 }
 

@@ -50,4 +50,27 @@ int rule_source(const struct evidence *e, struct verdict *v);
 
 int rule_no_reply(const struct evidence *e, const struct packet *req, struct verdict *v);
 
+/* The packet was seen entering topo interface idx. */
+int reached(const struct packet *p, int idx);
+
+/* analysis/rule_l3.c */
+struct block_fact;
+const struct block_fact *refusing_block(const struct evidence *e, uint32_t ino, struct in_addr src, struct in_addr dst);
+void block_lines_fix(const struct evidence *e, const struct block_fact *b, const char *where, struct verdict *v);
+int rule_route_refused(const struct evidence *e, struct verdict *v);
+int rule_source_noarp(const struct evidence *e, struct verdict *v);
+int rule_neighbour(const struct evidence *e, struct verdict *v);
+int rule_arp_unanswered(const struct evidence *e, struct verdict *v);
+int rule_echo_unanswered(const struct evidence *e, struct verdict *v);
+/* analysis/rule_gw.c */
+int rule_gateway(const struct evidence *e, struct verdict *v);
+/* analysis/rule_l2.c */
+int rule_mtu(const struct evidence *e, const struct packet *p, int at, struct verdict *v);
+int rule_bridge_down(const struct evidence *e, const struct packet *p, const char *what, struct verdict *v);
+int rule_port_delivery(const struct evidence *e, const struct packet *p, const char *what, struct verdict *v);
+/* analysis/also.c: other problems on the way, listed after the one the events prove. */
+void also_wrong(const struct evidence *e, struct verdict *v);
+void checked_lines(const struct evidence *e, struct verdict *v);
+int rule_no_arp_reply(const struct evidence *e, const struct packet *req, struct verdict *v);
+
 #endif

@@ -8,7 +8,8 @@
 #include "kernel/netns.h"
 
 #define NUD_PERMANENT_ 0x80
-#define NTF_MASTER_ 0x04
+#define NTF_SELF_ 0x02
+#define NTF_STICKY_ 0x40
 
 static void unknown_conf(struct ipv4_conf *c)
 {
@@ -69,11 +70,12 @@ static void neigh_read(struct audit_ctx *c)
 		struct fdb_fact *x;
 
 		/* The bridge's own database, about the trace's MACs (a busy bridge holds thousands). */
-		if (!(f[i].flags & NTF_MASTER_) || !f[i].has_lladdr || !topo_has_mac(t, f[i].lladdr))
+		if (!f[i].master || (f[i].flags & NTF_SELF_) || !f[i].has_lladdr || !topo_has_mac(t, f[i].lladdr))
 			continue;
 		x = &st->fdb[st->nfdb++];
 		*x = (struct fdb_fact){ .ns_ino = ino, .port_ifindex = f[i].ifindex, .bridge_ifindex = f[i].master,
-					.state = f[i].state, .is_local = f[i].state == NUD_PERMANENT_ };
+					.state = f[i].state, .is_local = f[i].state == NUD_PERMANENT_,
+					.sticky = !!(f[i].flags & NTF_STICKY_) };
 		memcpy(x->mac, f[i].lladdr, 6);
 	}
 	if (nn > 0)
@@ -100,6 +102,8 @@ static int lookup_here(void *arg)
 		x->gateway = r.gateway;
 		x->prefsrc = r.prefsrc;
 		x->table = r.table;
+		x->net = r.net;
+		x->net_len = r.net_len;
 	}
 	nl_close(&nl);
 	return 0;
@@ -157,6 +161,10 @@ static void flow_lookups(struct audit_request *rq, struct state *st, const struc
 			lookup(rq, st, t->ifs[gw].netns_ino, src, f->dst, t->ifs[gw].ifindex);
 			lookup(rq, st, t->ifs[gw].netns_ino, f->dst, src, 0);
 		}
+		/* Who else on the bridge could forward there: a better gateway, if the one named is wrong. */
+		for (int i = 0; i < t->n; i++)
+			if (t->ifs[i].role == TOPO_ENDPOINT && t->ifs[i].netns_ino != s->netns_ino && i != gw)
+				lookup(rq, st, t->ifs[i].netns_ino, (struct in_addr){ 0 }, f->dst, 0);
 	}
 	if (target >= 0) {
 		lookup(rq, st, t->ifs[target].netns_ino, src, f->dst, t->ifs[target].ifindex);
@@ -182,6 +190,24 @@ static void forward_summary(struct state *st, struct ns_state *ns)
 	}
 }
 
+/* Routes and rules that refuse packets: a refused lookup is explained by one of them. */
+static void blocks_read(struct audit_ctx *c)
+{
+	struct state *st = c->st;
+	struct nl_block *b = NULL;
+	int n = nl_block_dump(&c->nl, &b);
+
+	for (int i = 0; i < n && st->nblocks < STATE_MAX_BLOCKS; i++) {
+		struct block_fact *x = &st->blocks[st->nblocks++];
+
+		*x = (struct block_fact){ .ns_ino = st->ns[c->ns].ref.ino, .is_rule = b[i].is_rule, .type = b[i].type,
+					  .dst = b[i].dst, .src = b[i].src, .dst_len = b[i].dst_len,
+					  .src_len = b[i].src_len, .table = b[i].table, .priority = b[i].priority };
+	}
+	if (n > 0)
+		free(b);
+}
+
 static int read_ns(void *arg)
 {
 	struct audit_ctx *c = arg;
@@ -192,6 +218,7 @@ static int read_ns(void *arg)
 		if (!nl_open(&c->nl)) {
 			links_read(c);
 			neigh_read(c);
+			blocks_read(c);
 			nl_close(&c->nl);
 		}
 	}

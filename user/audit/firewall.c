@@ -203,19 +203,18 @@ static void nft_rule_texts(struct audit_ctx *c, int first_rule)
 	free(text);
 }
 
-/* Docker sets the FORWARD policy to DROP in the table that holds its own chains. */
-static void mark_owned_policies(struct audit_ctx *c, int first_chain)
+void fw_table_owner(struct audit_ctx *c, int first_chain, int backend, int family, const char *table,
+		    const char *chain_name)
 {
 	struct state *st = c->st;
 
-	for (int i = first_chain; i < st->nchains; i++) {
-		if (st->chains[i].owner[0] || st->chains[i].policy != FW_DROP)
-			continue;
-		for (int j = first_chain; j < st->nchains; j++)
-			if (!strcmp(st->chains[j].owner, "docker") && st->chains[j].backend == st->chains[i].backend &&
-			    !strcmp(st->chains[j].table, st->chains[i].table))
-				snprintf(st->chains[i].owner, sizeof(st->chains[i].owner), "docker");
-	}
+	/* Docker sets the FORWARD policy to DROP in the table that holds its chains, even ones that only RETURN. */
+	if (strcmp(fw_owner(table, chain_name), "docker"))
+		return;
+	for (int i = first_chain; i < st->nchains; i++)
+		if (!st->chains[i].owner[0] && st->chains[i].policy == FW_DROP && st->chains[i].backend == backend &&
+		    st->chains[i].family == family && !strcmp(st->chains[i].table, table))
+			snprintf(st->chains[i].owner, sizeof(st->chains[i].owner), "docker");
 }
 
 static int nft_read(struct audit_ctx *c)
@@ -223,7 +222,7 @@ static int nft_read(struct audit_ctx *c)
 	struct nft_table_rec *t = NULL;
 	struct nft_chain_rec *ch = NULL;
 	struct nft_rule_rec *r = NULL;
-	int nt, nc = -1, nr = -1, first_rule = c->st->nrules, err;
+	int nt, nc = -1, nr = -1, first_rule = c->st->nrules, first_chain = c->st->nchains, err;
 	struct nl nf;
 
 	err = nl_open_netfilter(&nf);
@@ -256,6 +255,8 @@ static int nft_read(struct audit_ctx *c)
 		}
 		add_rules(c, c->st->nchains - 1, r, nr);
 	}
+	for (int i = 0; !err && i < nc; i++)
+		fw_table_owner(c, first_chain, FW_NFT, ch[i].family, ch[i].table, ch[i].name);
 	free(t);
 	free(ch);
 	free(r);
@@ -266,7 +267,7 @@ static int nft_read(struct audit_ctx *c)
 
 void firewall_read(struct audit_ctx *c)
 {
-	int first_chain = c->st->nchains, err;
+	int err;
 
 	c->st->ns[c->ns].firewall_known = 1;
 	/* Without nf_tables loaded there is no nftables rule anywhere, and asking would load it. */
@@ -276,5 +277,4 @@ void firewall_read(struct audit_ctx *c)
 			fw_unreadable(c, "nftables", -err);
 	}
 	xtables_read(c);
-	mark_owned_policies(c, first_chain);
 }

@@ -28,6 +28,9 @@ void xtables_read(struct audit_ctx *c);
 struct fw_chain *fw_add_chain(struct audit_ctx *c, int backend, int family, const char *table, const char *name);
 /* Who made a chain, recognised by its table or name: "docker", "cni", "kube-proxy", "firewalld", "ufw", "". */
 const char *fw_owner(const char *table, const char *chain);
+/* A chain named chain_name exists in that table: its owner, recognised, owns the table's drop policies. */
+void fw_table_owner(struct audit_ctx *c, int first_chain, int backend, int family, const char *table,
+		    const char *chain_name);
 /* Notes a backend that could not be read. */
 void fw_unreadable(struct audit_ctx *c, const char *what, int err);
 

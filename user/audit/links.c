@@ -59,6 +59,7 @@ static void tc_facts(struct nl *nl, int ifindex, struct tc_facts *f)
 	for (int d = 0; d < 2; d++) {
 		f->filters[d] = info.filters[d];
 		f->tcx_progs[d] = info.tcx_progs[d];
+		f->first_pref[d] = info.first_pref[d];
 		snprintf(f->first_filter[d], sizeof(f->first_filter[d]), "%.*s", (int)sizeof(f->first_filter[d]) - 1, info.first[d]);
 	}
 	f->clsact = info.filters[0] + info.filters[1] > 0;

@@ -101,15 +101,19 @@ static void ipt_read(struct audit_ctx *c, char *text)
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		if (line[0] == '*') {
 			snprintf(table, sizeof(table), "%s", line + 1);
-		} else if (sscanf(line, ":%31s %15s [%llu:%llu]", chain, policy, &pk, &bytes) == 4 &&
-			   !strcmp(policy, "DROP")) {
-			struct fw_chain *ch = fw_add_chain(c, FW_IPT_LEGACY, FW_IPV4, table, chain);
+		} else if (line[0] == ':') {
+			if (sscanf(line, ":%31s %15s [%llu:%llu]", chain, policy, &pk, &bytes) == 4 && !strcmp(policy, "DROP")) {
+				struct fw_chain *ch = fw_add_chain(c, FW_IPT_LEGACY, FW_IPV4, table, chain);
 
-			if (ch) {
-				ch->hook = ipt_hook(chain);
-				ch->policy = FW_DROP;
-				ch->policy_packets_before = ch->policy_packets_after = (int)pk;
+				if (ch) {
+					ch->hook = ipt_hook(chain);
+					ch->policy = FW_DROP;
+					ch->policy_packets_before = ch->policy_packets_after = (int)pk;
+				}
 			}
+			/* User chains come after the built-in ones: Docker's own marks the FORWARD policy its. */
+			if (sscanf(line, ":%31s", chain) == 1)
+				fw_table_owner(c, first, FW_IPT_LEGACY, FW_IPV4, table, chain);
 		} else if (line[0] == '[') {
 			char this_chain[32] = "";
 

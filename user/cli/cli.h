@@ -6,6 +6,7 @@
 #include <signal.h>
 #include "lab/config.h"
 #include "model/topo.h"
+#include "model/flow.h"
 #include "model/verdict.h"
 
 enum nstrace_exit {
@@ -51,16 +52,22 @@ int parse_lab_option(int opt, const char *arg, struct lab_config *cfg);
 	"  --isolated         put the bridge side in a namespace of its own, so the\n" \
 	"                     real host is not changed\n"
 
-/* Probe options shared by run and trace. */
-struct probe_opts {
-	int count, interval_ms;
-};
-#define PROBE_OPTS_DEFAULT { .count = 3, .interval_ms = 100 }
+/* Probe options shared by run and trace: like ping's -c, -i, -s, -M do. */
+enum { OPT_DF = 1100 };
+#define PROBE_OPTS_DEFAULT { .count = 3, .interval_ms = 100, .size = PROBE_DEFAULT_SIZE }
+#define PROBE_LONG_OPTIONS \
+	{ "count", required_argument, NULL, 'c' }, \
+	{ "interval", required_argument, NULL, 'i' }, \
+	{ "size", required_argument, NULL, 's' }, \
+	{ "df", no_argument, NULL, OPT_DF }
+#define PROBE_SHORT_OPTIONS "c:i:s:"
 #define PROBE_OPTIONS_HELP \
 	"  -c, --count N      echo requests to send, 1 to 1000 (default 3)\n" \
-	"  -i, --interval MS  between requests, 1 to 10000 ms (default 100)\n"
-/* -1 bad value (printed), 0 handled, 1 not a probe option ('c' and 'i'). */
-int parse_probe_option(int opt, const char *arg, struct probe_opts *p);
+	"  -i, --interval MS  between requests, 1 to 10000 ms (default 100)\n" \
+	"  -s, --size BYTES   ICMP payload per request, 0 to 65507 (default 56, as ping)\n" \
+	"      --df           don't fragment: a link with a smaller MTU refuses the probe\n"
+/* -1 bad value (printed), 0 handled, 1 not a probe option. */
+int parse_probe_option(int opt, const char *arg, struct probe_params *p);
 
 /*
  * Runs every step of a fix (or its revert) with execve inside the namespace

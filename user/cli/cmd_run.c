@@ -45,7 +45,7 @@ static const char run_usage[] =
 
 struct run_opts {
 	struct lab_config cfg;
-	struct probe_opts probe;
+	struct probe_params probe;
 	int from, to, keep, lab_given, fix, yes;
 	const struct fault *fault;
 };
@@ -54,8 +54,7 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 {
 	enum { OPT_FROM = 2000, OPT_TO, OPT_BREAK, OPT_FIX, OPT_YES };
 	static const struct option opts[] = {
-		{ "count", required_argument, NULL, 'c' },
-		{ "interval", required_argument, NULL, 'i' },
+		PROBE_LONG_OPTIONS,
 		{ "keep", no_argument, NULL, 'k' },
 		{ "from", required_argument, NULL, OPT_FROM },
 		{ "to", required_argument, NULL, OPT_TO },
@@ -71,13 +70,15 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 
 	memset(o, 0, sizeof(*o));
 	lab_config_default(&o->cfg);
-	o->probe = (struct probe_opts)PROBE_OPTS_DEFAULT;
+	o->probe = (struct probe_params)PROBE_OPTS_DEFAULT;
 	o->from = 1;
 	o->to = 2;
-	while ((opt = getopt_long(argc, argv, "c:i:kh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, PROBE_SHORT_OPTIONS "kh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
 		case 'i':
+		case 's':
+		case OPT_DF:
 			if (parse_probe_option(opt, optarg, &o->probe))
 				return EXIT_USAGE;
 			break;
@@ -255,7 +256,7 @@ static int trace_lab(const struct run_opts *o, struct lab *lab, struct lab_trace
 
 	before = session_before(&tg);
 	err = observers_probe(&obs, lab->ep[o->from - 1].ns_fd, lab->ep[o->from - 1].ifindex,
-			      lab->ep[o->to - 1].addr, o->probe.count, o->probe.interval_ms, &sum);
+			      lab->ep[o->to - 1].addr, &o->probe, &sum);
 	observers_stop(&obs);
 	if (err) {
 		err_msg("run: cannot send probes from ns%d: %s", o->from, strerror(-err));

@@ -48,7 +48,7 @@ struct trace_opts {
 	const char *from, *bridge, *netns, *lab;
 	char lab_from[LAB_NS_NAME_MAX], lab_netns[LAB_NS_NAME_MAX], lab_bridge[IFNAMSIZ];
 	struct in_addr to;
-	struct probe_opts probe;
+	struct probe_params probe;
 	int have_to, passive, duration_s;
 };
 
@@ -80,8 +80,7 @@ static int parse_trace(int argc, char **argv, struct trace_opts *o)
 	static const struct option opts[] = {
 		{ "from", required_argument, NULL, OPT_FROM },
 		{ "to", required_argument, NULL, OPT_TO },
-		{ "count", required_argument, NULL, 'c' },
-		{ "interval", required_argument, NULL, 'i' },
+		PROBE_LONG_OPTIONS,
 		{ "passive", no_argument, NULL, OPT_PASSIVE },
 		{ "duration", required_argument, NULL, OPT_DURATION },
 		{ "bridge", required_argument, NULL, OPT_BRIDGE },
@@ -94,8 +93,8 @@ static int parse_trace(int argc, char **argv, struct trace_opts *o)
 	long v;
 
 	memset(o, 0, sizeof(*o));
-	o->probe = (struct probe_opts)PROBE_OPTS_DEFAULT;
-	while ((opt = getopt_long(argc, argv, "c:i:h", opts, NULL)) != -1) {
+	o->probe = (struct probe_params)PROBE_OPTS_DEFAULT;
+	while ((opt = getopt_long(argc, argv, PROBE_SHORT_OPTIONS "h", opts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_FROM:
 			o->from = optarg;
@@ -109,6 +108,8 @@ static int parse_trace(int argc, char **argv, struct trace_opts *o)
 			break;
 		case 'c':
 		case 'i':
+		case 's':
+		case OPT_DF:
 			if (parse_probe_option(opt, optarg, &o->probe))
 				return EXIT_USAGE;
 			break;
@@ -224,7 +225,7 @@ static int trace_probe(const struct trace_opts *o, struct observers *obs, const 
 	int err, verdicts;
 
 	/* Read-only: no neighbour flush, so ARP shows only if the entry had expired. */
-	err = observers_probe(obs, d->ns[d->if_ns[d->src]].fd, 0, o->to, o->probe.count, o->probe.interval_ms, &sum);
+	err = observers_probe(obs, d->ns[d->if_ns[d->src]].fd, 0, o->to, &o->probe, &sum);
 	observers_stop(obs);
 	if (err) {
 		err_msg("trace: cannot send probes from %s: %s", d->topo.ifs[d->src].ns_label, strerror(-err));

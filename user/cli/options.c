@@ -107,16 +107,30 @@ int parse_lab_option(int opt, const char *arg, struct lab_config *cfg)
 	return 1;
 }
 
-int parse_probe_option(int opt, const char *arg, struct probe_opts *p)
+int parse_probe_option(int opt, const char *arg, struct probe_params *p)
 {
 	long v;
 
-	if (opt != 'c' && opt != 'i')
-		return 1;
-	if (parse_int(opt == 'c' ? "--count" : "--interval", arg, 1,
-		      opt == 'c' ? PROBE_MAX_COUNT : 10000, &v))
-		return -1;
-	*(opt == 'c' ? &p->count : &p->interval_ms) = (int)v;
-	return 0;
+	switch (opt) {
+	case 'c':
+		if (parse_int("--count", arg, 1, PROBE_MAX_COUNT, &v))
+			return -1;
+		p->count = (int)v;
+		return 0;
+	case 'i':
+		if (parse_int("--interval", arg, 1, 10000, &v))
+			return -1;
+		p->interval_ms = (int)v;
+		return 0;
+	case 's':
+		if (parse_int("--size", arg, 0, PROBE_MAX_SIZE - 8, &v))
+			return -1;
+		p->size = (int)v;
+		return 0;
+	case OPT_DF:
+		p->df = 1;
+		return 0;
+	}
+	return 1;
 }
 

@@ -12,121 +12,8 @@
 #include "discover/discover.h"
 #include "model/packet.h"
 #include "kernel/netlink.h"
+#include "discover/internal.h"
 #include "kernel/netns.h"
-
-#define DOCKER_NETNS_DIR "/var/run/docker/netns"
-
-/* A namespace that could be the far end of a veth, and how to name it. */
-struct ns_cand {
-	char path[96];
-	struct ns_ref ref;
-};
-
-struct catalog {
-	struct ns_cand *c;
-	int n, cap;
-};
-
-static void cand_add(struct catalog *cat, const char *path, const char *label, int via, const char *arg)
-{
-	struct stat st;
-
-	if (stat(path, &st))
-		return;
-	for (int i = 0; i < cat->n; i++)
-		if (cat->c[i].ref.ino == (uint32_t)st.st_ino)
-			return;	/* the first, friendliest name wins */
-	if (cat->n == cat->cap) {
-		int cap = cat->cap ? cat->cap * 2 : 64;
-		struct ns_cand *p = realloc(cat->c, cap * sizeof(*p));
-
-		if (!p)
-			return;
-		cat->c = p;
-		cat->cap = cap;
-	}
-	memset(&cat->c[cat->n], 0, sizeof(cat->c[0]));
-	cat->c[cat->n].ref.ino = (uint32_t)st.st_ino;
-	snprintf(cat->c[cat->n].path, sizeof(cat->c[0].path), "%s", path);
-	snprintf(cat->c[cat->n].ref.label, sizeof(cat->c[0].ref.label), "%s", label);
-	cat->c[cat->n].ref.via = via;
-	snprintf(cat->c[cat->n].ref.arg, sizeof(cat->c[0].ref.arg), "%s", arg);
-	cat->n++;
-}
-
-static void cand_dir(struct catalog *cat, const char *dir, int iproute_names)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	char path[96];
-
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%.40s", dir, de->d_name);
-		cand_add(cat, path, de->d_name, iproute_names ? NS_VIA_NAME : NS_VIA_PATH,
-			 iproute_names ? de->d_name : path);
-	}
-	closedir(d);
-}
-
-/* Named namespaces first, Docker's next, the root namespace, then every process's. */
-static void catalog_build(struct catalog *cat)
-{
-	DIR *d;
-	struct dirent *de;
-	char path[96], label[48];
-
-	cand_dir(cat, NETNS_RUN_DIR, 1);
-	cand_dir(cat, DOCKER_NETNS_DIR, 0);
-	/* The root namespace: commands there need no nsenter when nstrace runs in it. */
-	{
-		struct stat init, self;
-		int here = !stat("/proc/1/ns/net", &init) && !stat("/proc/self/ns/net", &self) &&
-			   init.st_ino == self.st_ino;
-
-		cand_add(cat, "/proc/1/ns/net", "root", here ? NS_VIA_SELF : NS_VIA_PID, here ? "" : "1");
-	}
-	d = opendir("/proc");
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		if (!isdigit((unsigned char)de->d_name[0]))
-			continue;
-		snprintf(path, sizeof(path), "/proc/%.20s/ns/net", de->d_name);
-		snprintf(label, sizeof(label), "pid %.20s", de->d_name);
-		cand_add(cat, path, label, NS_VIA_PID, de->d_name);
-	}
-	closedir(d);
-}
-
-/* Which candidate the namespace behind via_fd calls nsid; -1 if none. */
-static int resolve_nsid(const struct catalog *cat, int via_fd, int nsid)
-{
-	struct nl nl;
-	int found = -1;
-
-	if (netns_enter(via_fd))
-		return -1;
-	if (nl_open(&nl)) {
-		netns_return();
-		return -1;
-	}
-	for (int i = 0; i < cat->n && found < 0; i++) {
-		int fd = open(cat->c[i].path, O_RDONLY | O_CLOEXEC);
-
-		if (fd < 0)
-			continue;
-		if (nl_netnsid_of_fd(&nl, fd) == nsid)
-			found = i;
-		close(fd);
-	}
-	nl_close(&nl);
-	netns_return();
-	return found;
-}
 
 static int ns_add(struct discovery *d, const char *path, const struct ns_ref *ref)
 {
@@ -384,6 +271,118 @@ static int follow_veth(struct discovery *d, const struct catalog *cat, int sns, 
 	return err;
 }
 
+/* The links of the namespace behind fd; count or -errno. */
+static int links_in_ns(int fd, struct nl_link **out)
+{
+	struct nl nl;
+	int n = nl_open_in(&nl, fd);
+
+	if (n)
+		return n;
+	n = nl_link_dump(&nl, out);
+	nl_close(&nl);
+	return n;
+}
+
+/*
+ * The source's one veth whose peer is a bridge port: where its packets would
+ * go if its routing let them. Used when the route lookup is refused, so the
+ * refusal is diagnosed rather than reported as a usage error.
+ */
+static int only_bridged_veth(struct discovery *d, const struct catalog *cat, int sns, struct nl_link *out)
+{
+	struct nl_link *l, peer;
+	int n = links_in_ns(d->ns[sns].fd, &l), found = 0;
+
+	for (int i = 0; i < n; i++) {
+		int c;
+
+		if (strcmp(l[i].kind, "veth") || l[i].link_netnsid < 0)
+			continue;
+		c = resolve_nsid(cat, d->ns[sns].fd, l[i].link_netnsid);
+		if (c < 0)
+			continue;
+		{
+			int fd = open(cat->c[c].path, O_RDONLY | O_CLOEXEC);
+			int ok = fd >= 0 && !link_in_ns(fd, l[i].link, &peer) && peer.master;
+
+			if (fd >= 0)
+				close(fd);
+			if (ok && !found++)
+				*out = l[i];
+		}
+	}
+	if (n > 0)
+		free(l);
+	return found == 1 ? 0 : -ENOENT;
+}
+
+/* ifindex holding addr in the namespace behind fd, 0 if none. */
+static int addr_in_ns(int fd, struct in_addr addr)
+{
+	struct nl_addr *a;
+	struct nl nl;
+	int n, found = 0;
+
+	if (nl_open_in(&nl, fd))
+		return 0;
+	n = nl_addr_dump(&nl, &a);
+	nl_close(&nl);
+	for (int i = 0; i < n && !found; i++)
+		if (a[i].addr.s_addr == addr.s_addr)
+			found = a[i].ifindex;
+	if (n > 0)
+		free(a);
+	return found;
+}
+
+/* The target's interface and its veth peer, from namespace ns, added to the topology. */
+static void add_elsewhere(struct discovery *d, const struct catalog *cat, int ns, int ifindex)
+{
+	struct nl_link end, peer;
+	int idx, pns, pidx, c;
+
+	if (link_in_ns(d->ns[ns].fd, ifindex, &end) || (idx = topo_add(d, ns, &end, TOPO_ENDPOINT)) < 0)
+		return;
+	d->elsewhere = idx;
+	fill_addrs(d, ns);
+	if (strcmp(end.kind, "veth") || end.link_netnsid < 0 ||
+	    (c = resolve_nsid(cat, d->ns[ns].fd, end.link_netnsid)) < 0 || (pns = ns_add_cand(d, &cat->c[c])) < 0 ||
+	    link_in_ns(d->ns[pns].fd, end.link, &peer) || (pidx = topo_add(d, pns, &peer, TOPO_PORT)) < 0)
+		return;
+	/* Where it would have to be for the source to reach it: a port of the source's bridge. */
+	d->topo.ifs[pidx].master = d->bridge;
+	d->topo.ifs[pidx].peer = idx;
+	d->topo.ifs[idx].peer = pidx;
+}
+
+/* The namespace that has dst although nothing on the bridge does (a port detached, say). */
+static void find_elsewhere(struct discovery *d, const struct catalog *cat, struct in_addr dst)
+{
+	if (topo_find_addr(&d->topo, dst) >= 0)
+		return;
+	for (int i = 0; i < d->nns; i++) {
+		int ifindex = addr_in_ns(d->ns[i].fd, dst);
+
+		if (ifindex) {
+			add_elsewhere(d, cat, i, ifindex);
+			return;
+		}
+	}
+	for (int c = 0; c < cat->n; c++) {
+		int fd = open(cat->c[c].path, O_RDONLY | O_CLOEXEC), ifindex, ns;
+
+		if (fd < 0)
+			continue;
+		ifindex = addr_in_ns(fd, dst);
+		close(fd);
+		if (ifindex && (ns = ns_add_cand(d, &cat->c[c])) >= 0) {
+			add_elsewhere(d, cat, ns, ifindex);
+			return;
+		}
+	}
+}
+
 int discover_from(const char *src, struct in_addr dst, const char *bridge_name,
 		  struct discovery *d, char *msg, int msglen)
 {
@@ -394,7 +393,7 @@ int discover_from(const char *src, struct in_addr dst, const char *bridge_name,
 	int sns, err;
 
 	memset(d, 0, sizeof(*d));
-	d->src = d->bridge = -1;
+	d->src = d->bridge = d->elsewhere = -1;
 	err = open_src(src, path, sizeof(path), &ref);
 	if (err) {
 		snprintf(msg, msglen, "no network namespace '%s' (%s): give a name under /run/netns, a PID or a namespace file",
@@ -410,10 +409,15 @@ int discover_from(const char *src, struct in_addr dst, const char *bridge_name,
 	}
 	/* Its route to dst names the interface the probes leave by. */
 	err = route_out(d->ns[sns].fd, dst, &out);
-	if (err) {
-		snprintf(msg, msglen, "%s has no route to %s: %s", ref.label, ip_str(dst.s_addr, a, sizeof(a)),
-			 strerror(-err));
+	if (err && only_bridged_veth(d, &cat, sns, &out)) {
+		snprintf(msg, msglen, "%s has no route to %s (%s) and no single veth into a bridge to trace instead",
+			 ref.label, ip_str(dst.s_addr, a, sizeof(a)), strerror(-err));
 		goto out;
+	}
+	if (err) {
+		/* A refused lookup is the finding: trace where its packets would have gone. */
+		d->route_err = -err;
+		err = 0;
 	}
 	if (strcmp(out.kind, "veth") || out.link_netnsid < 0) {
 		snprintf(msg, msglen, "%s reaches %s through %s, %s: nstrace traces veth pairs into a bridge",
@@ -431,6 +435,7 @@ int discover_from(const char *src, struct in_addr dst, const char *bridge_name,
 		err = -EINVAL;
 		goto out;
 	}
+	find_elsewhere(d, &cat, dst);
 	d->src = topo_find(&d->topo, d->ns[sns].ref.ino, out.ifindex);
 	if (d->src < 0) {
 		snprintf(msg, msglen, "%s's %s leads to bridge %s, but its own end was not found among the bridge's ports",
@@ -455,7 +460,7 @@ int discover_bridge(const char *netns, const char *bridge_name, struct discovery
 	int host, n = 0, err, br = 0, bridges = 0;
 
 	memset(d, 0, sizeof(*d));
-	d->src = d->bridge = -1;
+	d->src = d->bridge = d->elsewhere = -1;
 	catalog_build(&cat);
 	if (netns) {
 		err = open_src(netns, path, sizeof(path), &ref);
@@ -536,6 +541,13 @@ void discovery_print(FILE *f, const struct discovery *d)
 		d->topo.ifs[d->bridge].ns_label, ports, d->nns);
 	for (int i = 0; i < d->nunresolved; i++)
 		fprintf(f, "  unresolved: %s\n", d->unresolved[i]);
+	if (d->route_err && d->src >= 0)
+		fprintf(f, "  the source's route lookup was refused (%s): traced through %s, its only veth into a bridge\n",
+			strerror(d->route_err), d->topo.ifs[d->src].name);
+	if (d->elsewhere >= 0)
+		fprintf(f, "  the target's address is on %s in %s, which is not on bridge %s\n",
+			d->topo.ifs[d->elsewhere].name, d->topo.ifs[d->elsewhere].ns_label,
+			d->topo.ifs[d->bridge].name);
 }
 
 void discovery_free(struct discovery *d)
@@ -546,5 +558,5 @@ void discovery_free(struct discovery *d)
 	free(d->topo.ifs);
 	free(d->if_ns);
 	memset(d, 0, sizeof(*d));
-	d->src = d->bridge = -1;
+	d->src = d->bridge = d->elsewhere = -1;
 }

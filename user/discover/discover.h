@@ -19,6 +19,8 @@ struct discovery {
 	int bridge;		/* topo index of the bridge */
 	char unresolved[8][160];	/* what could not be resolved, said to the user */
 	int nunresolved;
+	int route_err;		/* the source's route lookup was refused (errno): traced through its only veth */
+	int elsewhere;		/* topo index of the target's interface, found off the bridge; -1 */
 };
 
 /* SRC is a /run/netns name, a PID, or a namespace file path; -errno with msg. */

@@ -91,6 +91,18 @@ struct nl_route_result {
 	int oif;
 	struct in_addr gateway, prefsrc;
 	int table;
+	struct in_addr net;	/* the prefix of the route that matched (found only) */
+	int net_len;
+};
+
+/* A route or policy rule that refuses what it matches: unreachable, prohibit, blackhole. */
+struct nl_block {
+	int is_rule;
+	int type;		/* RTN_UNREACHABLE, RTN_PROHIBIT, RTN_BLACKHOLE (rules mapped to these) */
+	struct in_addr dst, src;
+	int dst_len, src_len;
+	int table;
+	int priority;		/* rules */
 };
 
 int nl_open(struct nl *nl);
@@ -127,6 +139,8 @@ int nl_link_dump_ports(struct nl *nl, struct nl_link **out);
 int nl_addr_dump(struct nl *nl, struct nl_addr **out);
 int nl_route_dump(struct nl *nl, struct nl_route **out);
 
+/* Routes and policy rules that refuse packets; count or -errno. */
+int nl_block_dump(struct nl *nl, struct nl_block **out);
 /* Neighbour (family AF_INET) or FDB (AF_BRIDGE) entries; count or -errno. */
 int nl_neigh_dump(struct nl *nl, int family, struct nl_neigh **out);
 /*

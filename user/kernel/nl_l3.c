@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
+#include <linux/fib_rules.h>
 #include "kernel/netlink.h"
 #include "kernel/netlink_internal.h"
 
@@ -85,6 +86,40 @@ static int is_refusal(int err)
 	return 0;
 }
 
+static int fib_match_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[64] = {};
+	struct nl_route_result *r = data;
+
+	if (nlh->nlmsg_type != RTM_NEWROUTE || nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*rtm)))
+		return MNL_CB_OK;
+	mnl_attr_parse(nlh, sizeof(*rtm), nl_attr_table_cb, tb);
+	r->net_len = rtm->rtm_dst_len;
+	copy_addr(&r->net, tb[RTA_DST]);
+	return MNL_CB_OK;
+}
+
+/* The prefix of the FIB entry that matched (RTM_F_FIB_MATCH): the route a fix would change. */
+static void fib_match(struct nl *nl, const struct nl_route_query *q, struct nl_route_result *r)
+{
+	char buf[256];
+	struct nlmsghdr *nlh = nl_put_header(buf, RTM_GETROUTE, 0);
+	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+
+	rtm->rtm_family = AF_INET;
+	rtm->rtm_dst_len = 32;
+	rtm->rtm_flags = RTM_F_FIB_MATCH;
+	mnl_attr_put(nlh, RTA_DST, sizeof(q->dst), &q->dst);
+	if (q->src.s_addr) {
+		rtm->rtm_src_len = 32;
+		mnl_attr_put(nlh, RTA_SRC, sizeof(q->src), &q->src);
+	}
+	if (q->iif > 0)
+		mnl_attr_put_u32(nlh, RTA_IIF, q->iif);
+	nl_exchange(nl, nlh, fib_match_cb, r);
+}
+
 int nl_route_lookup(struct nl *nl, const struct nl_route_query *q, struct nl_route_result *r)
 {
 	char buf[256];
@@ -106,5 +141,73 @@ int nl_route_lookup(struct nl *nl, const struct nl_route_query *q, struct nl_rou
 	if (err && !is_refusal(-err))
 		return err;
 	r->err = -err;
+	if (!err)
+		fib_match(nl, q, r);
 	return 0;
+}
+
+static int block_route_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[64] = {};
+	struct nl_block *b;
+
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*rtm)) || rtm->rtm_family != AF_INET ||
+	    (rtm->rtm_type != RTN_UNREACHABLE && rtm->rtm_type != RTN_PROHIBIT && rtm->rtm_type != RTN_BLACKHOLE))
+		return MNL_CB_OK;
+	mnl_attr_parse(nlh, sizeof(*rtm), nl_attr_table_cb, tb);
+	b = nl_grow(data);
+	if (!b)
+		return MNL_CB_ERROR;
+	b->type = rtm->rtm_type;
+	b->dst_len = rtm->rtm_dst_len;
+	b->table = rtm->rtm_table;
+	if (tb[RTA_TABLE] && mnl_attr_get_payload_len(tb[RTA_TABLE]) == 4)
+		b->table = (int)mnl_attr_get_u32(tb[RTA_TABLE]);
+	copy_addr(&b->dst, tb[RTA_DST]);
+	return MNL_CB_OK;
+}
+
+static int block_rule_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct fib_rule_hdr *fr = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[64] = {};
+	struct nl_block *b;
+	int type;
+
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*fr)) || fr->family != AF_INET)
+		return MNL_CB_OK;
+	type = fr->action == FR_ACT_UNREACHABLE ? RTN_UNREACHABLE : fr->action == FR_ACT_PROHIBIT ? RTN_PROHIBIT :
+	       fr->action == FR_ACT_BLACKHOLE ? RTN_BLACKHOLE : 0;
+	if (!type)
+		return MNL_CB_OK;
+	mnl_attr_parse(nlh, sizeof(*fr), nl_attr_table_cb, tb);
+	b = nl_grow(data);
+	if (!b)
+		return MNL_CB_ERROR;
+	b->is_rule = 1;
+	b->type = type;
+	b->dst_len = fr->dst_len;
+	b->src_len = fr->src_len;
+	copy_addr(&b->dst, tb[FRA_DST]);
+	copy_addr(&b->src, tb[FRA_SRC]);
+	if (tb[FRA_PRIORITY] && mnl_attr_get_payload_len(tb[FRA_PRIORITY]) == 4)
+		b->priority = (int)mnl_attr_get_u32(tb[FRA_PRIORITY]);
+	return MNL_CB_OK;
+}
+
+int nl_block_dump(struct nl *nl, struct nl_block **out)
+{
+	struct growable g = { .size = sizeof(struct nl_block) };
+	void *routes = NULL;
+	int n;
+
+	n = nl_dump(nl, RTM_GETROUTE, AF_INET, sizeof(struct rtmsg), block_route_cb, &g, &routes);
+	if (n < 0)
+		return n;
+	/* The rules append to what the routes left in g. */
+	g.items = routes;
+	g.error = 0;
+	n = nl_dump(nl, RTM_GETRULE, AF_INET, sizeof(struct fib_rule_hdr), block_rule_cb, &g, (void **)out);
+	return n;
 }

@@ -19,6 +19,7 @@
 struct filter_walk {
 	int count;
 	char first[48];
+	int pref;
 };
 
 static int filter_cb(const struct nlmsghdr *nlh, void *data)
@@ -39,8 +40,10 @@ static int filter_cb(const struct nlmsghdr *nlh, void *data)
 		mnl_attr_parse_nested(tb[TCA_OPTIONS], nl_attr_table_cb, opt);
 		nl_copy_str(name, sizeof(name), opt[TCA_BPF_NAME]);
 	}
-	if (!w->count++)
+	if (!w->count++) {
 		snprintf(w->first, sizeof(w->first), "%s%s%s", kind, name[0] ? " " : "", name);
+		w->pref = (int)(TC_H_MAJ(tcm->tcm_info) >> 16);
+	}
 	return MNL_CB_OK;
 }
 
@@ -96,6 +99,7 @@ int tc_link_read(struct nl *nl, int ifindex, struct tc_link_info *out)
 			return err;
 		out->filters[dir] = err ? 0 : w.count;
 		snprintf(out->first[dir], sizeof(out->first[dir]), "%s", err ? "" : w.first);
+		out->first_pref[dir] = err ? 0 : w.pref;
 		out->tcx_progs[dir] = tcx_count(ifindex, dir ? NSTRACE_BPF_TCX_EGRESS : NSTRACE_BPF_TCX_INGRESS);
 	}
 	return 0;

@@ -8,6 +8,7 @@
 struct tc_link_info {
 	int filters[2];		/* tc filters at [0] ingress, [1] egress */
 	char first[2][48];	/* the first one's kind, and its BPF program's name if any */
+	int first_pref[2];	/* its priority: 'tc filter del dev X ingress pref P' removes it */
 	int tcx_progs[2];	/* programs attached with tcx (0 where the kernel has no tcx) */
 };
 

@@ -12,6 +12,19 @@ struct flow {
 	int sent, received;
 	int send_errno;		/* first sendto() error, 0 if none */
 	uint16_t icmp_id;	/* host order */
+	int size;		/* ICMP payload bytes of each request (0: unknown, as in passive mode) */
+};
+
+/* Payload bytes of an echo request, as ping sends by default. */
+#define PROBE_DEFAULT_SIZE 56
+/* The largest ICMP payload an IPv4 packet can carry. */
+#define PROBE_MAX_SIZE 65507
+
+/* How the probes are sent: like ping -c COUNT -i INTERVAL -s SIZE [-M do]. */
+struct probe_params {
+	int count, interval_ms;
+	int size;		/* ICMP payload bytes */
+	int df;			/* don't fragment: too big for a link is an error at the sender */
 };
 
 struct probe_summary {

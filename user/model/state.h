@@ -61,6 +61,7 @@ struct tc_facts {
 	int filters[2];		/* tc filters on [0] ingress, [1] egress */
 	int tcx_progs[2];	/* BPF programs attached with tcx */
 	char first_filter[2][48];	/* "bpf name drop_icmp", "matchall": the first of each */
+	int first_pref[2];	/* its priority */
 };
 
 /* Per topo interface, as rtnetlink reports it now. */
@@ -95,6 +96,19 @@ struct route_fact {
 	int oif;
 	struct in_addr gateway, prefsrc;
 	int table;
+	struct in_addr net;	/* the prefix of the route that matched (a found route only) */
+	int net_len;
+};
+
+/* A route or policy rule that refuses what it matches (RTN_UNREACHABLE 7, RTN_PROHIBIT 8, RTN_BLACKHOLE 6). */
+struct block_fact {
+	uint32_t ns_ino;
+	int is_rule;
+	int type;
+	struct in_addr dst, src;
+	int dst_len, src_len;
+	int table;
+	int priority;		/* rules */
 };
 
 /* A neighbour (ARP) entry. */
@@ -115,6 +129,7 @@ struct fdb_fact {
 	uint8_t mac[6];
 	int state;		/* NUD_PERMANENT: static, NUD_NOARP: local, else learned */
 	int is_local;		/* the bridge's or a port's own address */
+	int sticky;		/* never moves to the port the MAC shows up on */
 };
 
 enum fw_backend {
@@ -166,6 +181,7 @@ struct fw_rule {
 #define STATE_MAX_FDB 64
 #define STATE_MAX_CHAINS 96
 #define STATE_MAX_RULES 128
+#define STATE_MAX_BLOCKS 16
 
 /* Everything one audit read: indexed by namespace (ns) and by topo interface (links). */
 struct state {
@@ -174,6 +190,8 @@ struct state {
 	struct link_state *links;
 	struct route_fact routes[STATE_MAX_ROUTES];
 	int nroutes;
+	struct block_fact blocks[STATE_MAX_BLOCKS];
+	int nblocks;
 	struct neigh_fact neigh[STATE_MAX_NEIGH];
 	int nneigh;
 	struct fdb_fact fdb[STATE_MAX_FDB];

@@ -86,7 +86,7 @@ const char *observers_tc_mode(const struct observers *s)
 }
 
 int observers_probe(struct observers *s, int src_netns_fd, int src_ifindex, struct in_addr dst,
-		    int count, int interval_ms, struct probe_summary *sum)
+		    const struct probe_params *pp, struct probe_summary *sum)
 {
 	struct prober pr;
 	uint16_t id;
@@ -96,19 +96,19 @@ int observers_probe(struct observers *s, int src_netns_fd, int src_ifindex, stru
 	id = (uint16_t)((getpid() ^ (unsigned int)time(NULL)) | 0x8000);
 	memset(sum, 0, sizeof(*sum));
 	sum->id = id;
-	err = prober_open(&pr, src_netns_fd, dst, id);
+	err = prober_open(&pr, src_netns_fd, dst, id, pp->size, pp->df);
 	if (err)
 		return err;
 	if (src_ifindex > 0)
 		neigh_flush(src_netns_fd, src_ifindex, dst);
-	for (int seq = 1; seq <= count && !*s->stop; seq++) {
+	for (int seq = 1; seq <= pp->count && !*s->stop; seq++) {
 		err = prober_send(&pr, seq);
 		/* Refusals by the stack are findings, not failures: the diagnosis explains them. */
 		if (err && err != -EHOSTUNREACH && err != -ENETUNREACH && err != -EADDRNOTAVAIL &&
-		    err != -EPERM && err != -EACCES)
+		    err != -EPERM && err != -EACCES && err != -EMSGSIZE && err != -EINVAL && err != -ENETDOWN)
 			break;
 		err = 0;
-		prober_recv(&pr, seq < count ? interval_ms : 0, 0);
+		prober_recv(&pr, seq < pp->count ? pp->interval_ms : 0, 0);
 		collector_drain(&s->col);
 	}
 	for (int waited = 0; !err && !*s->stop && pr.received < pr.sent &&

@@ -55,7 +55,7 @@ const char *observers_tc_mode(const struct observers *o);
  * events meanwhile, then waits for late replies. Stops early on a signal.
  */
 int observers_probe(struct observers *o, int src_netns_fd, int src_ifindex, struct in_addr dst,
-		    int count, int interval_ms, struct probe_summary *sum);
+		    const struct probe_params *pp, struct probe_summary *sum);
 /* Watches for duration_ms (0: until stopped), draining events. */
 void observers_watch(struct observers *o, int duration_ms);
 /* Detaches observers (events already read stay in o->col). */

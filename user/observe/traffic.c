@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -11,7 +12,7 @@
 #include "kernel/netns.h"
 #include "observe/traffic.h"
 
-#define PAYLOAD "nstrace probe"
+#define PAYLOAD_MARK "nstrace probe"
 
 uint64_t monotonic_ns(void)
 {
@@ -42,20 +43,24 @@ static uint16_t checksum(const void *data, size_t len)
 	return (uint16_t)~sum;
 }
 
-int prober_open(struct prober *p, int netns_fd, struct in_addr dst, uint16_t id)
+int prober_open(struct prober *p, int netns_fd, struct in_addr dst, uint16_t id, int size, int df)
 {
-	int err;
+	int err, pmtu = IP_PMTUDISC_DO;
 
 	memset(p, 0, sizeof(*p));
 	p->sock = -1;
 	p->id = id;
 	p->dst = dst;
+	p->size = size;
 	err = netns_enter(netns_fd);
 	if (err)
 		return err;
 	p->sock = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_ICMP);
 	err = p->sock < 0 ? -errno : 0;
 	netns_return();
+	/* Like ping -M do: a probe too big for a link fails at the sender (EMSGSIZE), unfragmented. */
+	if (!err && df && setsockopt(p->sock, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof(pmtu)))
+		err = -errno;
 	return err;
 }
 
@@ -68,29 +73,35 @@ void prober_close(struct prober *p)
 
 int prober_send(struct prober *p, int seq)
 {
-	struct {
-		struct icmphdr h;
-		char payload[sizeof(PAYLOAD)];
-	} pkt;
+	size_t len = sizeof(struct icmphdr) + (size_t)p->size;
 	struct sockaddr_in to = { .sin_family = AF_INET, .sin_addr = p->dst };
+	uint8_t *pkt;
+	struct icmphdr *h;
+	int err = 0;
 
 	if (seq < 1 || seq > PROBE_MAX_COUNT)
 		return -ERANGE;
-	memset(&pkt, 0, sizeof(pkt));
-	pkt.h.type = ICMP_ECHO;
-	pkt.h.un.echo.id = htons(p->id);
-	pkt.h.un.echo.sequence = htons(seq);
-	memcpy(pkt.payload, PAYLOAD, sizeof(PAYLOAD));
-	pkt.h.checksum = checksum(&pkt, sizeof(pkt));
+	pkt = calloc(1, len);
+	if (!pkt)
+		return -ENOMEM;
+	h = (struct icmphdr *)pkt;
+	h->type = ICMP_ECHO;
+	h->un.echo.id = htons(p->id);
+	h->un.echo.sequence = htons(seq);
+	/* A mark, then a counting pattern as ping fills its payload. */
+	for (int i = 0; i < p->size; i++)
+		pkt[sizeof(*h) + i] = i < (int)sizeof(PAYLOAD_MARK) - 1 ? (uint8_t)PAYLOAD_MARK[i] : (uint8_t)i;
+	h->checksum = checksum(pkt, len);
 	p->sent_ns[seq] = monotonic_ns();
 	/* A probe that could not leave still counts as sent and unanswered. */
 	p->sent++;
-	if (sendto(p->sock, &pkt, sizeof(pkt), 0, (struct sockaddr *)&to, sizeof(to)) < 0) {
+	if (sendto(p->sock, pkt, len, 0, (struct sockaddr *)&to, sizeof(to)) < 0) {
+		err = -errno;
 		if (!p->send_errno)
 			p->send_errno = errno;
-		return -errno;
 	}
-	return 0;
+	free(pkt);
+	return err;
 }
 
 static int handle_reply(struct prober *p, const uint8_t *buf, ssize_t len, uint64_t now)

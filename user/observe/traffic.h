@@ -12,14 +12,15 @@ struct prober {
 	int sock;		/* raw ICMP socket, lives in the source namespace */
 	uint16_t id;		/* host order */
 	struct in_addr dst;
+	int size;		/* ICMP payload bytes */
 	int sent, received;
 	int send_errno;		/* first sendto() error */
 	uint64_t sent_ns[PROBE_MAX_COUNT + 1];	/* by seq, CLOCK_MONOTONIC */
 	uint64_t rtt_ns[PROBE_MAX_COUNT + 1];	/* 0: no reply */
 };
 
-/* Opens the socket inside the namespace behind netns_fd. */
-int prober_open(struct prober *p, int netns_fd, struct in_addr dst, uint16_t id);
+/* Opens the socket inside the namespace behind netns_fd; size payload bytes, df: don't fragment. */
+int prober_open(struct prober *p, int netns_fd, struct in_addr dst, uint16_t id, int size, int df);
 void prober_close(struct prober *p);
 /* Sends echo request seq (1-based). */
 int prober_send(struct prober *p, int seq);

@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# Issue 8: faults on every layer, made by hand with plain ip, bridge, sysctl,
+# tc, iptables, nft, arptables and ebtables on a docker0-like topology that
+# nstrace did not build, then traced with 'nstrace trace'. Each fault case
+# asserts the exit code and the verdict id, pastes the printed fix into a
+# shell and asserts the ping then succeeds. Healthy topologies carrying
+# unrelated rules and unusual-but-harmless settings must give no verdict.
+#   tests/run.sh fault_matrix            every case
+#   MATRIX=port-down tests/run.sh fault_matrix   cases whose name has that
+. "$(dirname "$0")/lib.sh"
+
+NET=10.77.0
+DST=$NET.2
+FOREIGN_OBJ=""
+
+# The topology of one case: bridge br0 (NET.254/24) in namespace $H, and
+# endpoints $A (.1), $B (.2), $C (.3), each eth0 behind a veth vX on br0.
+mk() {
+	local x n=1
+	ip netns add "$H" && on_exit ip netns del "$H"
+	ip -n "$H" link set lo up
+	ip -n "$H" link add br0 type bridge
+	ip -n "$H" addr add "$NET.254/24" dev br0
+	ip -n "$H" link set br0 up
+	for x in a b c; do
+		ip netns add "$P-$x" && on_exit ip netns del "$P-$x"
+		ip -n "$P-$x" link set lo up
+		ip -n "$H" link add "v$x" type veth peer name eth0 netns "$P-$x"
+		ip -n "$H" link set "v$x" master br0 up
+		ip -n "$P-$x" addr add "$NET.$n/24" dev eth0
+		ip -n "$P-$x" link set eth0 up
+		n=$((n + 1))
+	done
+}
+
+# A router $R on the bridge (NET.253) leading to a second network 10.78.0.0/24
+# where $T (10.78.0.2) lives; $A routes there via the router.
+mk_routed() {
+	ip netns add "$R" && on_exit ip netns del "$R"
+	ip netns add "$T" && on_exit ip netns del "$T"
+	ip -n "$R" link set lo up
+	ip -n "$T" link set lo up
+	ip -n "$H" link add vr type veth peer name eth0 netns "$R"
+	ip -n "$H" link set vr master br0 up
+	ip -n "$R" addr add "$NET.253/24" dev eth0
+	ip -n "$R" link set eth0 up
+	ip -n "$R" link add eth1 type veth peer name eth0 netns "$T"
+	ip -n "$R" addr add 10.78.0.1/24 dev eth1
+	ip -n "$R" link set eth1 up
+	ip -n "$T" addr add 10.78.0.2/24 dev eth0
+	ip -n "$T" link set eth0 up
+	ip -n "$T" route add default via 10.78.0.1
+	ip netns exec "$R" sysctl -qw net.ipv4.ip_forward=1
+	ip -n "$A" route add 10.78.0.0/24 via "$NET.253"
+}
+
+# The commands printed under "  fix:" (before the note line), one per line.
+printed_fix() {
+	awk '/^  fix:$/ { on = 1; next } on && /^      \(/ { exit } on && /^    / { sub(/^    /, ""); print }' "$OUT"
+}
+
+i=0
+# case NAME VERDICT SETUP [DST [ROUTED]]: a fault.
+case_fault() {
+	local name=$1 want=$2 setup=$3 dst=${4:-$DST} routed=${5:-} got fix
+	[ -n "${MATRIX:-}" ] && [[ "$name" != *"$MATRIX"* ]] && return 0
+	i=$((i + 1))
+	P="$UNIQ-$i" H="$UNIQ-$i-h" A="$UNIQ-$i-a" B="$UNIQ-$i-b" C="$UNIQ-$i-c" R="$UNIQ-$i-r" T="$UNIQ-$i-t"
+	mk >/dev/null 2>&1
+	[ -n "$routed" ] && mk_routed >/dev/null 2>&1
+	if ! eval "$setup" >/dev/null 2>&1; then
+		fail "$name: setup failed: $setup"
+		return 0
+	fi
+	run_nst trace --from "$A" --to "$dst" --count 2 --interval 200
+	[ "$RC" -eq 1 ] && pass "$name: exit 1" || fail "$name: exit $RC, expected 1"
+	got=$(sed -n 's/^verdict: \([a-z-]*\).*/\1/p' "$OUT" | head -n1)
+	[ "$got" = "$want" ] && pass "$name: verdict $want" || fail "$name: verdict '$got', expected $want"
+	fix=$(printed_fix)
+	if [ -z "$fix" ]; then
+		fail "$name: a fix is printed"
+	else
+		while IFS= read -r line; do sh -c "$line" >/dev/null 2>&1; done <<<"$fix"
+		if ip netns exec "$A" ping -c 1 -W 2 "$dst" >/dev/null 2>&1; then
+			pass "$name: the printed fix makes the ping succeed"
+		else
+			fail "$name: the printed fix makes the ping succeed (ran: $(echo "$fix" | tr '\n' ';'))"
+		fi
+	fi
+	for n in "$H" "$A" "$B" "$C" "$R" "$T"; do ip netns del "$n" 2>/dev/null; done
+}
+
+# healthy NAME SETUP [DST [ROUTED]]: unusual but harmless: no verdict, exit 0.
+healthy() {
+	local name=$1 setup=$2 dst=${3:-$DST} routed=${4:-}
+	[ -n "${MATRIX:-}" ] && [[ "$name" != *"$MATRIX"* ]] && return 0
+	i=$((i + 1))
+	P="$UNIQ-$i" H="$UNIQ-$i-h" A="$UNIQ-$i-a" B="$UNIQ-$i-b" C="$UNIQ-$i-c" R="$UNIQ-$i-r" T="$UNIQ-$i-t"
+	mk >/dev/null 2>&1
+	[ -n "$routed" ] && mk_routed >/dev/null 2>&1
+	if ! eval "$setup" >/dev/null 2>&1; then
+		fail "healthy $name: setup failed: $setup"
+		return 0
+	fi
+	run_nst trace --from "$A" --to "$dst" --count 2 --interval 200
+	[ "$RC" -eq 0 ] && pass "healthy $name: exit 0" || fail "healthy $name: exit $RC, expected 0"
+	expect_no_out "healthy $name: no verdict" "verdict:"
+	for n in "$H" "$A" "$B" "$C" "$R" "$T"; do ip netns del "$n" 2>/dev/null; done
+}
+
+# ---- links ----
+case_fault "source link down" link-down 'ip -n $A link set eth0 down'
+case_fault "target link down" link-down 'ip -n $B link set eth0 down'
+case_fault "target port down" link-down 'ip -n $H link set vb down'
+case_fault "source port down" link-down 'ip -n $H link set va down'
+case_fault "bridge down" bridge-down 'ip -n $H link set br0 down'
+case_fault "target NOARP" target-noarp 'ip -n $B link set eth0 arp off'
+case_fault "source NOARP" source-noarp 'ip -n $A link set eth0 arp off'
+case_fault "mtu below the probe" mtu-too-small 'ip -n $H link set vb mtu 68'
+
+# ---- bridge ports and the bridge ----
+case_fault "port detached" port-detached 'ip -n $H link set vb nomaster'
+case_fault "port on another bridge" port-detached 'ip -n $H link add br2 type bridge && ip -n $H link set br2 up && ip -n $H link set vb master br2'
+case_fault "port disabled" port-not-forwarding 'bridge -n $H link set dev vb state 0'
+case_fault "ports isolated" ports-isolated 'bridge -n $H link set dev va isolated on && bridge -n $H link set dev vb isolated on'
+case_fault "broadcast flood off" port-broadcast-off 'bridge -n $H link set dev vb bcast_flood off'
+# Re-enslaving forgets what the port had learned (B sends IPv6 solicitations as soon as it is up).
+case_fault "unknown unicast not flooded" port-unicast-off 'ip -n $H link set vb nomaster && ip -n $H link set vb master br0 && bridge -n $H link set dev vb learning off flood off'
+case_fault "static FDB to the wrong port" fdb-wrong-port 'bridge -n $H fdb replace $(ip -n $B -br link show eth0 | awk "{print \$3}") dev vc master static sticky'
+
+# ---- addresses, routes, neighbours ----
+case_fault "target address removed" target-address-missing 'ip -n $B addr flush dev eth0'
+case_fault "target in another subnet" target-wrong-subnet 'ip -n $B addr flush dev eth0 && ip -n $B addr add 10.77.9.2/24 dev eth0'
+case_fault "source in another subnet" source-wrong-subnet 'ip -n $A addr flush dev eth0 && ip -n $A addr add 10.77.9.1/24 dev eth0'
+case_fault "source route deleted" source-no-route 'ip -n $A route del $NET.0/24 dev eth0'
+case_fault "source unreachable route" route-unreachable 'ip -n $A route add unreachable $DST'
+case_fault "source prohibit rule" route-prohibited 'ip -n $A rule add to $DST prohibit'
+case_fault "target blackhole back" target-no-route-back 'ip -n $B route add blackhole $NET.1'
+case_fault "target route deleted" target-no-route-back 'ip -n $B route del $NET.0/24 dev eth0'
+case_fault "wrong static neighbour" neighbour-wrong-mac 'ip -n $A neigh replace $DST lladdr 02:00:00:00:00:99 dev eth0 nud permanent'
+
+# ---- sysctls ----
+case_fault "target ignores ARP" target-arp-ignore 'ip netns exec $B sysctl -qw net.ipv4.conf.all.arp_ignore=8'
+case_fault "target ignores echo" target-ignores-echo 'ip netns exec $B sysctl -qw net.ipv4.icmp_echo_ignore_all=1'
+
+# ---- firewalls ----
+case_fault "nft input policy drop" endpoint-firewall-drop 'ip netns exec $B nft -f - <<<"table inet f { chain input { type filter hook input priority 0; policy drop; }; }"'
+case_fault "nft output rule drop" endpoint-firewall-drop 'ip netns exec $A nft -f - <<<"table ip f { chain output { type filter hook output priority 0; icmp type echo-request counter drop; }; }"'
+case_fault "iptables input reject" endpoint-firewall-drop 'ip netns exec $B iptables -A INPUT -p icmp -j REJECT'
+case_fault "iptables-legacy input policy" endpoint-firewall-drop 'ip netns exec $B iptables-legacy -P INPUT DROP'
+case_fault "FORWARD DROP with br_netfilter" br-netfilter-iptables-drop 'ip netns exec $H iptables -P FORWARD DROP'
+case_fault "legacy FORWARD rule with br_netfilter" br-netfilter-iptables-drop 'ip netns exec $H iptables-legacy -A FORWARD -p icmp -j DROP'
+case_fault "Docker-like FORWARD DROP" br-netfilter-iptables-drop 'ip netns exec $H sh -c "iptables -N DOCKER-USER && iptables -A DOCKER-USER -j RETURN && iptables -A FORWARD -j DOCKER-USER && iptables -P FORWARD DROP"'
+case_fault "nft bridge forward policy drop" bridge-firewall-drop 'ip netns exec $H nft -f - <<<"table bridge fb { chain forward { type filter hook forward priority 0; policy drop; }; }"'
+case_fault "nft bridge rule drops ARP" bridge-firewall-drop 'ip netns exec $H nft -f - <<<"table bridge fb { chain forward { type filter hook forward priority 0; ether type arp counter drop; }; }"'
+case_fault "ebtables drops IPv4" bridge-firewall-drop 'ip netns exec $H ebtables -A FORWARD -p IPv4 -j DROP'
+case_fault "arptables-legacy FORWARD DROP" br-netfilter-arp-drop 'ip netns exec $H arptables-legacy -P FORWARD DROP'
+case_fault "arptables input drop in target" endpoint-firewall-drop 'ip netns exec $B arptables -A INPUT -j DROP'
+case_fault "netdev ingress drop" ingress-firewall-drop 'ip netns exec $B nft -f - <<<"table netdev nd { chain ing { type filter hook ingress device eth0 priority 0; ip protocol icmp counter drop; }; }"'
+
+# ---- beyond the bridge ----
+case_fault "gateway nobody has" gateway-unreachable 'ip -n $A route replace 10.78.0.0/24 via $NET.99' 10.78.0.2 routed
+case_fault "gateway forwarding off" gateway-forwarding-off 'ip netns exec $R sysctl -qw net.ipv4.ip_forward=0' 10.78.0.2 routed
+case_fault "gateway FORWARD DROP" gateway-firewall-drop 'ip netns exec $R iptables -P FORWARD DROP' 10.78.0.2 routed
+
+# ---- healthy, with noise ----
+healthy "unrelated iptables rules" 'ip netns exec $H sh -c "iptables -A INPUT -p tcp --dport 22 -j DROP && iptables -A FORWARD -s 192.0.2.0/24 -j DROP" && ip netns exec $B iptables -A INPUT -p tcp --dport 23 -j REJECT'
+healthy "unrelated nft rules" 'ip netns exec $B nft -f - <<<"table inet f { chain input { type filter hook input priority 0; policy accept; tcp dport 23 drop; }; }" && ip netns exec $H nft -f - <<<"table bridge fb { chain forward { type filter hook forward priority 0; ether type vlan drop; }; }"'
+healthy "strict rp_filter, arp_ignore 1, arp_announce 2" 'for n in $A $B $H; do ip netns exec $n sysctl -qw net.ipv4.conf.all.rp_filter=1 net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2; done'
+healthy "learning off, hairpin and proxy ARP on" 'bridge -n $H link set dev va learning off hairpin on && ip netns exec $H sysctl -qw net.ipv4.conf.br0.proxy_arp=1'
+healthy "jumbo MTU and a second bridge" 'for l in va vb vc br0; do ip -n $H link set $l mtu 9000; done && ip -n $A link set eth0 mtu 9000 && ip -n $B link set eth0 mtu 9000 && ip -n $H link add br9 type bridge'
+healthy "ebtables and arptables rules for others" 'ip netns exec $H ebtables -A FORWARD -p IPv6 -j DROP && ip netns exec $B arptables-legacy -A INPUT -s 192.0.2.1 -j DROP'
+healthy "Docker-like chains, br_netfilter off" 'ip netns exec $H sh -c "sysctl -qw net.bridge.bridge-nf-call-iptables=0 && iptables -N DOCKER-USER && iptables -A FORWARD -j DOCKER-USER && iptables -P FORWARD DROP"'
+healthy "through a router" 'true' 10.78.0.2 routed

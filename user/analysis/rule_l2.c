@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* Rules from layer 2 facts on the frames' way: the bridge, its ports' flooding, its FDB, MTUs. */
+#include <stdio.h>
+#include <string.h>
+#include "analysis/fixes.h"
+#include "analysis/plan.h"
+#include "analysis/rules.h"
+#include "model/packet.h"
+
+#define FLAG_UP 0x1
+#define NUD_NOARP_ 0x40
+#define NUD_PERMANENT_ 0x80
+
+/* IPv4 bytes of the packet (MTU counts from the IP header): the flow's size, else what tc saw. */
+static int packet_bytes(const struct evidence *e, const struct packet *p)
+{
+	int bytes = 0;
+
+	if (p->key.proto == NSTRACE_PROTO_ARP)
+		return 28;
+	if (e->flow.size > 0 && ntohs(p->key.id) == e->flow.icmp_id)
+		return e->flow.size + 28;
+	for (int i = 0; i < p->nevents; i++) {
+		const struct nstrace_event *ev = &e->ev[p->events[i]];
+
+		if (ev->source == NSTRACE_SRC_TC && (int)ev->len - 14 > bytes)
+			bytes = (int)ev->len - 14;
+	}
+	return bytes;
+}
+
+/* The frames' way has a link whose MTU is below the packet: the port or end, not the bridge (its MTU follows its ports). */
+int rule_mtu(const struct evidence *e, const struct packet *p, int at, struct verdict *v)
+{
+	const struct plan *pl = e->plan;
+	int bytes = packet_bytes(e, p), worst = -1, good = 0;
+	char mtu[16], old[16];
+
+	if (!pl || bytes <= 0)
+		return 0;
+	for (int i = 0; i < pl->nl2; i++) {
+		const struct link_state *l = plan_link(e, pl->l2[i]);
+
+		if (!l || !l->known || !l->exists || !l->mtu)
+			continue;
+		if (l->mtu >= bytes && l->mtu > good)
+			good = l->mtu;
+		if (l->mtu < bytes && e->topo->ifs[pl->l2[i]].role != TOPO_BRIDGE &&
+		    (worst < 0 || pl->l2[i] == at))
+			worst = pl->l2[i];
+	}
+	if (worst < 0 || !good)
+		return 0;
+	snprintf(mtu, sizeof(mtu), "%d", good);
+	snprintf(old, sizeof(old), "%d", e->links[worst].mtu);
+	add_line(v, "state: %s in %s has MTU %d; the %s is %d bytes of IPv4 (the rest of the way takes %d)",
+		 e->topo->ifs[worst].name, e->topo->ifs[worst].ns_label, e->links[worst].mtu,
+		 p->key.proto == NSTRACE_PROTO_ARP ? "ARP packet" : "echo request", bytes, good);
+	set_cause(v, "mtu-too-small", 1, "%s's MTU (%d) is smaller than the %d-byte packets, so they are dropped there",
+		  e->topo->ifs[worst].name, e->links[worst].mtu, bytes);
+	fix_revert(v, verdict_fix(v, ref_of(e, e->topo->ifs[worst].netns_ino), "gives it the MTU of the rest of the way",
+				  ARGV("ip", "link", "set", "dev", e->topo->ifs[worst].name, "mtu", mtu)),
+		   ref_of(e, e->topo->ifs[worst].netns_ino), ARGV("ip", "link", "set", "dev", e->topo->ifs[worst].name, "mtu", old));
+	return 1;
+}
+
+/* The bridge on the way is down: it forwards nothing, and its ports are disabled with it. */
+int rule_bridge_down(const struct evidence *e, const struct packet *p, const char *what, struct verdict *v)
+{
+	const struct plan *pl = e->plan;
+	const struct link_state *l = pl ? plan_link(e, pl->bridge) : NULL;
+	const struct topo_if *br;
+	struct fix *f;
+
+	if (!l || !l->known || !l->exists || (l->flags & FLAG_UP))
+		return 0;
+	br = &e->topo->ifs[pl->bridge];
+	if (p)
+		describe_last_hop(e, p, v, what);
+	add_line(v, "state: bridge %s in %s is administratively down", br->name, br->ns_label);
+	set_cause(v, "bridge-down", 1, "bridge %s is down: it forwards no frame between its ports, the %s included", br->name, what);
+	f = verdict_fix(v, ref_of(e, br->netns_ino), "brings the bridge up (its ports follow)",
+			ARGV("ip", "link", "set", "dev", br->name, "up"));
+	fix_revert(v, f, ref_of(e, br->netns_ino), ARGV("ip", "link", "set", "dev", br->name, "down"));
+	return 1;
+}
+
+/* The FDB entry for mac in the bridge's namespace, or NULL. */
+static const struct fdb_fact *fdb_entry(const struct evidence *e, uint32_t ino, const uint8_t mac[6])
+{
+	for (int i = 0; e->st && i < e->st->nfdb; i++)
+		if (e->st->fdb[i].ns_ino == ino && !memcmp(e->st->fdb[i].mac, mac, 6) && !e->st->fdb[i].is_local)
+			return &e->st->fdb[i];
+	return NULL;
+}
+
+static int port_flag_fix(const struct evidence *e, const struct topo_if *port, const char *flag, struct verdict *v)
+{
+	const struct ns_ref *ref = ref_of(e, port->netns_ino);
+
+	fix_revert(v, verdict_fix(v, ref, "lets the bridge flood such frames to the port again",
+				  ARGV("bridge", "link", "set", "dev", port->name, flag, "on")),
+		   ref, ARGV("bridge", "link", "set", "dev", port->name, flag, "off"));
+	return 1;
+}
+
+/*
+ * Frames for the next hop do not leave by its port: a broadcast the port
+ * refuses (bcast_flood off), an unknown unicast it refuses (flood off, MAC
+ * not learned), or an FDB entry sending the MAC to another port.
+ */
+int rule_port_delivery(const struct evidence *e, const struct packet *p, const char *what, struct verdict *v)
+{
+	const struct plan *pl = e->plan;
+	const struct topo_if *hop, *port;
+	const struct link_state *lp;
+	const struct fdb_fact *f;
+	char mac[18];
+	int broadcast = p && p->key.proto == NSTRACE_PROTO_ARP && p->key.type == NSTRACE_ARP_REQUEST;
+
+	if (!pl || pl->hop < 0 || pl->bridge < 0 || e->topo->ifs[pl->hop].peer < 0)
+		return 0;
+	hop = &e->topo->ifs[pl->hop];
+	port = &e->topo->ifs[hop->peer];
+	lp = plan_link(e, hop->peer);
+	if (!lp || !lp->known || !lp->is_port)
+		return 0;
+	mac_str(hop->mac, mac, sizeof(mac));
+	if (broadcast && lp->port.bcast_flood == 0) {
+		describe_last_hop(e, p, v, what);
+		add_line(v, "state: bridge port %s has bcast_flood off", port->name);
+		set_cause(v, "port-broadcast-off", 1, "%s does not take broadcasts (bcast_flood off), so the %s never reaches %s",
+			  port->name, what, hop->ns_label);
+		return port_flag_fix(e, port, "bcast_flood", v);
+	}
+	if (broadcast)
+		return 0;
+	f = fdb_entry(e, port->netns_ino, hop->mac);
+	if (f && f->port_ifindex != port->ifindex) {
+		const struct ns_ref *ref = ref_of(e, port->netns_ino);
+		int other = topo_find(e->topo, port->netns_ino, f->port_ifindex);
+		const char *oname = other >= 0 ? e->topo->ifs[other].name : "another port";
+		int fixed = f->state & (NUD_NOARP_ | NUD_PERMANENT_);
+
+		if (p)
+			describe_last_hop(e, p, v, what);
+		add_line(v, "state: %s's forwarding database sends %s to %s (%s), not %s", e->topo->ifs[pl->bridge].name, mac,
+			 oname, fixed ? "static" : "learned", port->name);
+		set_cause(v, "fdb-wrong-port", 1, "the bridge sends frames for %s (%s) out of %s instead of %s", hop->ns_label,
+			  mac, oname, port->name);
+		fix_revert(v, verdict_fix(v, ref, "removes the entry: the bridge floods, then learns the right port",
+					  ARGV("bridge", "fdb", "del", mac, "dev", oname, "master")),
+			   ref, f->sticky ? ARGV("bridge", "fdb", "add", mac, "dev", oname, "master", "static", "sticky") :
+				fixed ? ARGV("bridge", "fdb", "add", mac, "dev", oname, "master", "static") :
+					ARGV("bridge", "fdb", "add", mac, "dev", oname, "master"));
+		return 1;
+	}
+	if (!f && lp->port.unicast_flood == 0) {
+		if (p)
+			describe_last_hop(e, p, v, what);
+		add_line(v, "state: bridge port %s has flood off and learning %s; the bridge has not learned %s", port->name,
+			 lp->port.learning == 0 ? "off" : "on", mac);
+		set_cause(v, "port-unicast-off", 1, "the bridge does not know where %s is and %s refuses unknown unicast (flood off)",
+			  mac, port->name);
+		return port_flag_fix(e, port, "flood", v);
+	}
+	return 0;
+}

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * A packet netfilter dropped: the events place it (a bridge it crossed, the
+ * namespace that sent or received it, a router), br_netfilter's settings say
+ * which families could see it there, and the audited chains and counters
+ * name the chain and rule. When the facts contradict the events, the verdict
+ * says so instead of guessing.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "analysis/drop_site.h"
+#include "analysis/fixes.h"
+#include "analysis/plan.h"
+#include "model/packet.h"
+
+static int is_ipv4_chain(const struct fw_chain *ch)
+{
+	return ch->family == FW_IPV4 || ch->family == FW_INET;
+}
+
+/* Facts read, and no chain on the packet's way could drop it: events and state disagree. */
+static int unexplained(const struct evidence *e, const struct drop_site *s, const char *what, struct verdict *v)
+{
+	int n = 0;
+
+	for (int i = 0; e->st && i < e->st->nchains; i++)
+		n += e->st->chains[i].ns_ino == s->ino;
+	add_line(v, "state: firewalls read in %s: %d chain(s) that can drop, none on the %s's way", label_of(e, s->ino), n, what);
+	set_cause(v, "inconclusive", 0,
+		  "netfilter dropped the %s in %s, but no chain read there could have: ebtables-legacy (not read), a module's own hook, or rules that changed since",
+		  what, label_of(e, s->ino));
+	verdict_inspect(v, s->ref, "lists every hook that runs there, firewall or not", ARGV("nft", "list", "hooks"));
+	return 1;
+}
+
+static void bridge_family_drop(const struct evidence *e, const struct drop_site *s, const struct fw_blame *b,
+			       const char *what, struct verdict *v)
+{
+	set_cause(v, "bridge-firewall-drop", 1,
+		  "a bridge-family firewall rule (nft bridge table or ebtables) in %s dropped the %s; br_netfilter did not pass it to iptables/arptables",
+		  s->ns->ref.label, what);
+	if (b && b->chain) {
+		fw_blame_lines(e, b, v);
+		fw_blame_fix(v, s->ref, b);
+	}
+	verdict_inspect(v, s->ref, "shows the bridge-family rules; remove the one that drops",
+			ARGV("nft", "list", "ruleset", "bridge"));
+}
+
+/* The fixes for IPv4 that br_netfilter handed to iptables: where the owner expects them first. */
+static void br_netfilter_fixes(const struct drop_site *s, const struct fw_blame *b, const char *bname,
+			       int via_sysctl, int via_option, struct verdict *v)
+{
+	const char *ipt = b && b->chain && b->chain->backend == FW_IPT_LEGACY ? "iptables-legacy" : "iptables";
+
+	if (b && b->chain && !strcmp(b->chain->owner, "docker"))
+		fix_insert_rule(v, s->ref, "Docker keeps DOCKER-USER for your rules and leaves them in place when it restarts",
+				ipt, "DOCKER-USER", ARGV("-i", bname, "-o", bname, "-j", "ACCEPT"));
+	if (via_sysctl)
+		fix_sysctl(v, s->ref, "bridged IPv4 skips iptables on this whole namespace; Docker and kube-proxy rely on it being 1",
+			   "net.bridge.bridge-nf-call-iptables", 0, 1);
+	else
+		fix_bridge_option(v, s->ref, "only this bridge stops sending IPv4 to iptables", bname);
+	fix_insert_rule(v, s->ref, "keeps br_netfilter; accepts traffic bridged within this bridge before other FORWARD rules",
+			ipt, "FORWARD", ARGV("-i", bname, "-o", bname, "-j", "ACCEPT"));
+	if (via_sysctl && via_option)
+		fix_bridge_option(v, s->ref, "the bridge's own option keeps br_netfilter on for it even with the sysctl at 0", bname);
+	if (b && b->chain && v->nfix < VERDICT_MAX_FIXES)
+		fw_blame_fix(v, s->ref, b);
+}
+
+static int bridged_ipv4(const struct evidence *e, const struct drop_site *s, const struct fw_blame *b, int known,
+			const char *what, struct verdict *v)
+{
+	const struct ns_state *ns = s->ns;
+	const struct link_state *br = &e->links[s->bridge];
+	const char *bname = e->topo->ifs[s->bridge].name;
+	int via_sysctl = ns->bridge_nf_call_iptables == 1, via_option = br->br_nf_call_iptables == 1;
+	/* Inside an IPv4 hook (or a blamed iptables chain): iptables; outside every IPv4 hook seen: the bridge family. */
+	int in_ipv4 = b && b->chain ? is_ipv4_chain(b->chain) : s->hook ? 1 : s->fw.saw_ipv4_hooks ? 0 : via_sysctl || via_option;
+
+	add_line(v, "state: net.bridge.bridge-nf-call-iptables = %d in %s", ns->bridge_nf_call_iptables, ns->ref.label);
+	add_line(v, "state: %s nf_call_iptables = %d", bname, br->br_nf_call_iptables);
+	if (ns->forward_policy[0])
+		add_line(v, "state: iptables FORWARD policy %s, %d DROP/REJECT rule(s) in %s",
+			 ns->forward_policy, ns->forward_drop_rules, ns->ref.label);
+	if (known && b && !b->candidates)
+		return unexplained(e, s, what, v);
+	if (!in_ipv4 || (!via_sysctl && !via_option)) {
+		bridge_family_drop(e, s, b, what, v);
+		return 1;
+	}
+	set_cause(v, "br-netfilter-iptables-drop", 1,
+		  "br_netfilter passed the bridged %s to iptables (%s) and a rule or the policy of the %s chain in %s dropped it",
+		  what, via_sysctl ? "net.bridge.bridge-nf-call-iptables=1" : "the bridge's nf_call_iptables option",
+		  s->hook_name ? s->hook_name : "FORWARD", ns->ref.label);
+	if (b && b->chain)
+		fw_blame_lines(e, b, v);
+	br_netfilter_fixes(s, b, bname, via_sysctl, via_option, v);
+	return 1;
+}
+
+static int bridged_arp(const struct evidence *e, const struct drop_site *s, const struct fw_blame *b, int known,
+		       const char *what, struct verdict *v)
+{
+	const struct ns_state *ns = s->ns;
+	int by_arptables = b && b->chain ? b->chain->family == FW_ARP : ns->bridge_nf_call_arptables == 1;
+
+	add_line(v, "state: net.bridge.bridge-nf-call-arptables = %d in %s", ns->bridge_nf_call_arptables, ns->ref.label);
+	if (known && b && !b->chain && !b->candidates)
+		return unexplained(e, s, what, v);
+	if (!by_arptables || ns->bridge_nf_call_arptables != 1) {
+		bridge_family_drop(e, s, b, what, v);
+		return 1;
+	}
+	set_cause(v, "br-netfilter-arp-drop", 1,
+		  "br_netfilter passed the bridged %s to arptables (net.bridge.bridge-nf-call-arptables=1) and the FORWARD chain in %s dropped it",
+		  what, ns->ref.label);
+	if (b && b->chain)
+		fw_blame_lines(e, b, v);
+	fix_sysctl(v, s->ref, "bridged ARP skips arptables in this namespace", "net.bridge.bridge-nf-call-arptables", 0, 1);
+	fix_insert_rule(v, s->ref, "keeps arptables for bridged ARP; accepts it before other FORWARD rules (legacy arptables: nft has no ARP FORWARD hook)",
+			"arptables-legacy", "FORWARD", ARGV("-j", "ACCEPT"));
+	if (b && b->chain)
+		fw_blame_fix(v, s->ref, b);
+	return 1;
+}
+
+/* A drop by the firewall of the namespace that sent or received it, or one routing it. */
+static int local_drop(const struct evidence *e, const struct packet *p, const struct drop_site *s,
+		      const struct fw_blame *b, int known, const char *what, struct verdict *v)
+{
+	int forwarded = s->fw.path == FW_PATH_FORWARDED, out = s->fw.path == FW_PATH_OUT;
+	const char *chain = forwarded ? "FORWARD" : s->hook_name ? s->hook_name : out ? "OUTPUT" : "INPUT";
+	int netdev = b && b->chain && b->chain->family == FW_NETDEV;
+
+	if (known && b && !b->chain && !b->candidates)
+		return unexplained(e, s, what, v);
+	if (forwarded)
+		set_cause(v, "gateway-firewall-drop", 1, "the firewall of %s, which routes the %s, dropped it in its FORWARD hook",
+			  s->ns ? s->ns->ref.label : "?", what);
+	else if (netdev)
+		set_cause(v, "ingress-firewall-drop", 1, "a netdev-family chain on %s in %s dropped the %s as it arrived",
+			  b->chain->dev, s->ns ? s->ns->ref.label : "?", what);
+	else
+		set_cause(v, "endpoint-firewall-drop", 1, "the firewall of namespace %s dropped the %s in its %s hook",
+			  s->ns ? s->ns->ref.label : "?", what, chain);
+	if (b && b->chain) {
+		fw_blame_lines(e, b, v);
+		fw_blame_fix(v, s->ref, b);
+	}
+	if (p->key.proto == NSTRACE_PROTO_ARP) {
+		/* ARP has its own tables: iptables rules cannot be the cause. */
+		if (!(b && b->chain))
+			fix_insert_rule(v, s->ref, "accepts ARP before the other rules", "arptables", chain, ARGV("-j", "ACCEPT"));
+		verdict_inspect(v, s->ref, "shows the ARP rules; remove the one that drops", ARGV("nft", "list", "ruleset", "arp"));
+		return 1;
+	}
+	if (!(b && b->chain))
+		fix_insert_rule(v, s->ref, "accepts ICMP before the other rules in that chain", "iptables", chain,
+				ARGV("-p", "icmp", "-j", "ACCEPT"));
+	verdict_inspect(v, s->ref, "shows the rules with counters: the one whose counter grows is the one to remove",
+			ARGV("iptables", "-L", chain, "-v", "-n", "--line-numbers"));
+	return 1;
+}
+
+int netfilter_drop(const struct evidence *e, const struct packet *p, const struct drop_site *s,
+		   const char *what, struct verdict *v)
+{
+	struct fw_blame b;
+	int known = fw_known(e, s->ino);
+
+	memset(&b, 0, sizeof(b));
+	if (known)
+		fw_blame(e, &s->fw, &b);
+	if (s->fw.path == FW_PATH_BRIDGED && s->ns)
+		return p->key.proto == NSTRACE_PROTO_ICMP ? bridged_ipv4(e, s, known ? &b : NULL, known, what, v) :
+							     bridged_arp(e, s, known ? &b : NULL, known, what, v);
+	return local_drop(e, p, s, known ? &b : NULL, known, what, v);
+}
