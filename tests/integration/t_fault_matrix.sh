@@ -173,3 +173,27 @@ healthy "jumbo MTU and a second bridge" 'for l in va vb vc br0; do ip -n $H link
 healthy "ebtables and arptables rules for others" 'ip netns exec $H ebtables -A FORWARD -p IPv6 -j DROP && ip netns exec $B arptables-legacy -A INPUT -s 192.0.2.1 -j DROP'
 healthy "Docker-like chains, br_netfilter off" 'ip netns exec $H sh -c "sysctl -qw net.bridge.bridge-nf-call-iptables=0 && iptables -N DOCKER-USER && iptables -A FORWARD -j DOCKER-USER && iptables -P FORWARD DROP"'
 healthy "through a router" 'true' 10.78.0.2 routed
+
+# ---- a failed read never becomes a confident verdict ----
+# The same faults, with the audit's reads made to fail (NSTRACE_TEST_FAIL_READ,
+# a test hook): the verdict must not be conclusive about what could not be read.
+failed_read() { # NAME READS SETUP [DST [ROUTED]]
+	local name=$1 reads=$2 setup=$3 dst=${4:-$DST} routed=${5:-}
+	[ -n "${MATRIX:-}" ] && [[ "$name" != *"$MATRIX"* ]] && return 0
+	i=$((i + 1))
+	P="$UNIQ-$i" H="$UNIQ-$i-h" A="$UNIQ-$i-a" B="$UNIQ-$i-b" C="$UNIQ-$i-c" R="$UNIQ-$i-r" T="$UNIQ-$i-t"
+	mk >/dev/null 2>&1
+	eval "$setup" >/dev/null 2>&1
+	NSTRACE_TEST_FAIL_READ=$reads run_nst trace --from "$A" --to "$dst" --count 2 --interval 200
+	[ "$RC" -eq 1 ] && pass "$name: exit 1" || fail "$name: exit $RC, expected 1"
+	if grep -q '^verdict: .* (inconclusive)$' "$OUT"; then
+		pass "$name: not conclusive"
+	else
+		fail "$name: not conclusive (got: $(grep '^verdict:' "$OUT"))"
+	fi
+	expect_out "$name: says what it could not read" "could not read"
+	for n in "$H" "$A" "$B" "$C"; do ip netns del "$n" 2>/dev/null; done
+}
+failed_read "port detached, links unreadable" links 'ip -n $H link set vb nomaster'
+failed_read "address removed, links unreadable" links 'ip -n $B addr flush dev eth0'
+failed_read "bridge chain, firewalls unreadable" firewall 'ip netns exec $H nft -f - <<<"table bridge fb { chain forward { type filter hook forward priority 0; ether type arp drop; }; }"'

@@ -80,3 +80,14 @@ void fix_conf(struct verdict *v, const struct ns_ref *ref, const char *note, con
 	if (dev_val > value)
 		fix_revert(v, f, ref, ARGV("sysctl", "-w", rd));
 }
+
+void fix_rp_loose(struct verdict *v, const struct ns_ref *ref, int all_was)
+{
+	char back[64];
+
+	/* The kernel uses the larger of all and the device's: 2 in all makes every device loose. */
+	snprintf(back, sizeof(back), "net.ipv4.conf.all.rp_filter=%d", all_was < 0 ? 0 : all_was);
+	fix_revert(v, verdict_fix(v, ref, "loose reverse-path filtering: accepts a source reachable by any interface",
+				  ARGV("sysctl", "-w", "net.ipv4.conf.all.rp_filter=2")),
+		   ref, ARGV("sysctl", "-w", back));
+}

@@ -28,4 +28,7 @@ void fix_bridge_option(struct verdict *v, const struct ns_ref *ns, const char *n
 void fix_conf(struct verdict *v, const struct ns_ref *ref, const char *note, const char *key, const char *dev,
 	      int all_val, int dev_val, int value);
 
+/* Reverse-path filtering made loose for the whole namespace, undone to all_was. */
+void fix_rp_loose(struct verdict *v, const struct ns_ref *ref, int all_was);
+
 #endif

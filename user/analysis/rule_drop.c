@@ -119,8 +119,7 @@ static int rpfilter_drop(const struct evidence *e, const struct drop_site *s, co
 	add_line(v, "state: rp_filter in %s: all %d, %s %d", s->ns->ref.label, s->ns->all.rp_filter, dev, l->conf.rp_filter);
 	set_cause(v, "rp-filter-drop", 1, "%s dropped the %s by reverse-path filtering on %s: its route back to the sender leaves by another interface",
 		  s->ns->ref.label, what, dev);
-	fix_conf(v, s->ref, "loose reverse-path filtering: accepts a source reachable by any interface", "rp_filter", dev,
-		 s->ns->all.rp_filter, l->conf.rp_filter, 2);
+	fix_rp_loose(v, s->ref, s->ns->all.rp_filter);
 	return 1;
 }
 

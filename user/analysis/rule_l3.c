@@ -229,15 +229,13 @@ int rule_echo_unanswered(const struct evidence *e, struct verdict *v)
 	ip_str(p->src_addr.s_addr, a, sizeof(a));
 	if (p->in && p->in->answered && p->in->err == EXDEV) {
 		const struct ns_state *ns = ns_of(e, t->netns_ino);
-		const struct link_state *l = plan_link(e, p->target);
 
 		add_line(v, "state: %s's input lookup for %s arriving on %s fails the reverse-path check (EXDEV)",
 			 t->ns_label, a, t->name);
 		set_cause(v, "rp-filter-drop", 1, "%s drops the request by reverse-path filtering: its route back to %s is not via %s",
 			  t->ns_label, a, t->name);
-		if (ns && l)
-			fix_conf(v, ref_of(e, t->netns_ino), "loose reverse-path filtering: accepts a source reachable by any interface",
-				 "rp_filter", t->name, ns->all.rp_filter, l->conf.rp_filter, 2);
+		if (ns)
+			fix_rp_loose(v, ref_of(e, t->netns_ino), ns->all.rp_filter);
 		return 1;
 	}
 	if (!p->back || !p->back->answered || !p->back->err)

@@ -33,6 +33,25 @@ static int unexplained(const struct evidence *e, const struct drop_site *s, cons
 	return 1;
 }
 
+/* The firewalls were audited and could not be read: say so; returns 1 when that is the case. */
+static int unreadable(const struct evidence *e, const struct drop_site *s, struct verdict *v)
+{
+	if (!e->st || fw_known(e, s->ino))
+		return 0;
+	add_line(v, "state: could not read the firewalls of %s: %s", label_of(e, s->ino),
+		 s->ns && s->ns->firewall_error[0] ? s->ns->firewall_error : "unknown error");
+	return 1;
+}
+
+/* Bridged and dropped by netfilter, with nothing that tells which family's table: no guess. */
+static int which_table_unknown(const struct drop_site *s, const char *what, const char *families, struct verdict *v)
+{
+	set_cause(v, "netfilter-drop", 0, "netfilter in %s dropped the bridged %s, in %s; which table, the unreadable firewalls would tell",
+		  s->ns->ref.label, what, families);
+	verdict_inspect(v, s->ref, "shows every table; the chain whose counter grows is the one", ARGV("nft", "list", "ruleset"));
+	return 1;
+}
+
 static void bridge_family_drop(const struct evidence *e, const struct drop_site *s, const struct fw_blame *b,
 			       const char *what, struct verdict *v)
 {
@@ -86,6 +105,9 @@ static int bridged_ipv4(const struct evidence *e, const struct drop_site *s, con
 			 ns->forward_policy, ns->forward_drop_rules, ns->ref.label);
 	if (known && b && !b->candidates)
 		return unexplained(e, s, what, v);
+	/* Only an IPv4 hook the packet died in proves iptables without the facts; nothing proves the bridge family. */
+	if (unreadable(e, s, v) && !s->hook && (via_sysctl || via_option))
+		return which_table_unknown(s, what, "an iptables chain (br_netfilter) or a bridge-family rule", v);
 	if (!in_ipv4 || (!via_sysctl && !via_option)) {
 		bridge_family_drop(e, s, b, what, v);
 		return 1;
@@ -109,6 +131,8 @@ static int bridged_arp(const struct evidence *e, const struct drop_site *s, cons
 	add_line(v, "state: net.bridge.bridge-nf-call-arptables = %d in %s", ns->bridge_nf_call_arptables, ns->ref.label);
 	if (known && b && !b->chain && !b->candidates)
 		return unexplained(e, s, what, v);
+	if (unreadable(e, s, v) && ns->bridge_nf_call_arptables == 1)
+		return which_table_unknown(s, what, "arptables (br_netfilter) or a bridge-family rule", v);
 	if (!by_arptables || ns->bridge_nf_call_arptables != 1) {
 		bridge_family_drop(e, s, b, what, v);
 		return 1;
@@ -136,6 +160,7 @@ static int local_drop(const struct evidence *e, const struct packet *p, const st
 
 	if (known && b && !b->chain && !b->candidates)
 		return unexplained(e, s, what, v);
+	unreadable(e, s, v);
 	if (forwarded)
 		set_cause(v, "gateway-firewall-drop", 1, "the firewall of %s, which routes the %s, dropped it in its FORWARD hook",
 			  s->ns ? s->ns->ref.label : "?", what);

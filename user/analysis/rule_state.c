@@ -224,8 +224,21 @@ int rule_target_address(const struct evidence *e, const struct packet *arp, stru
 			 delivered_to ? "delivered" : "flooded", path_str(e->topo, arp, path, sizeof(path)));
 		add_line(v, "event: no ARP reply for %s was seen anywhere", a);
 	}
+	/* Addresses that could not be read are unknown, not missing. */
+	if (target >= 0 && e->st && !e->links[target].known) {
+		add_line(v, "state: could not read the addresses of %s in %s", e->topo->ifs[target].name,
+			 e->topo->ifs[target].ns_label);
+		return 0;
+	}
+	/* "Nobody has it" needs every endpoint's addresses read. */
+	for (int i = 0; e->st && i < e->topo->n; i++)
+		if (e->topo->ifs[i].role == TOPO_ENDPOINT && !e->links[i].known) {
+			add_line(v, "state: could not read the addresses of %s in %s", e->topo->ifs[i].name,
+				 e->topo->ifs[i].ns_label);
+			return 0;
+		}
 	if (target < 0 || plan_owner(e, e->flow.dst) < 0)
-		target = target >= 0 && !e->links[target].known ? target : meant_target(e, arp, &moved);
+		target = meant_target(e, arp, &moved);
 	if (target >= 0 && e->links[target].naddrs > 0 && (moved || topo_find_addr(e->topo, e->flow.dst) == target)) {
 		const struct link_state *l = &e->links[target];
 
@@ -298,6 +311,10 @@ int rule_source(const struct evidence *e, struct verdict *v)
 		return 0;
 	ip_str(e->flow.dst.s_addr, a, sizeof(a));
 	add_line(v, "event: sendto %s from %s failed: %s", a, s->ns_label, strerror(e->flow.send_errno));
+	if (e->st && !l->known) {
+		add_line(v, "state: could not read the links of %s", s->ns_label);
+		return 0;
+	}
 	/* A down link takes its connected route with it: that, not the route, is the cause. */
 	if (l->exists && !(l->flags & FLAG_UP)) {
 		add_line(v, "state: %s in %s is administratively down", s->name, s->ns_label);

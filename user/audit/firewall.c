@@ -270,6 +270,10 @@ void firewall_read(struct audit_ctx *c)
 	int err;
 
 	c->st->ns[c->ns].firewall_known = 1;
+	if (audit_fail("firewall")) {
+		fw_unreadable(c, "firewall", EIO);
+		return;
+	}
 	/* Without nf_tables loaded there is no nftables rule anywhere, and asking would load it. */
 	if (kernel_has("nf_tables")) {
 		err = nft_read(c);

@@ -14,6 +14,12 @@ struct audit_ctx {
 	int counters_only;	/* only the firewall counters, into *_before */
 };
 
+/*
+ * Test hook: NSTRACE_TEST_FAIL_READ=links,addrs,neigh,firewall makes those
+ * reads fail as a kernel error would, so tests can prove a failed read never
+ * becomes a confident verdict.
+ */
+int audit_fail(const char *what);
 /* The namespace's sysctls, and net.ipv4.conf.all (call from inside it). */
 void sysctl_read_ns(struct ns_state *ns);
 /* net.ipv4.conf.DEV.* (call from inside the device's namespace). */

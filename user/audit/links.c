@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* The links of one namespace as facts: state, bridge port and bridge options, addresses, sysctls, tc. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,7 +72,8 @@ void links_read(struct audit_ctx *c)
 	struct ns_state *ns = &c->st->ns[c->ns];
 	struct nl_link *l = NULL;
 	struct nl_addr *a = NULL;
-	int nl_count = nl_link_dump_ports(&c->nl, &l), na = nl_addr_dump(&c->nl, &a);
+	int nl_count = audit_fail("links") ? -EIO : nl_link_dump_ports(&c->nl, &l);
+	int na = audit_fail("addrs") ? -EIO : nl_addr_dump(&c->nl, &a);
 
 	ns->links_known = nl_count >= 0;
 	ns->addrs_known = na >= 0;
