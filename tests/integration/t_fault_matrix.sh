@@ -197,3 +197,17 @@ failed_read() { # NAME READS SETUP [DST [ROUTED]]
 failed_read "port detached, links unreadable" links 'ip -n $H link set vb nomaster'
 failed_read "address removed, links unreadable" links 'ip -n $B addr flush dev eth0'
 failed_read "bridge chain, firewalls unreadable" firewall 'ip netns exec $H nft -f - <<<"table bridge fb { chain forward { type filter hook forward priority 0; ether type arp drop; }; }"'
+
+# ---- --explain shows the audit behind the verdict ----
+if [ -z "${MATRIX:-}" ] || [[ "explain" == *"$MATRIX"* ]]; then
+	i=$((i + 1))
+	P="$UNIQ-$i" H="$UNIQ-$i-h" A="$UNIQ-$i-a" B="$UNIQ-$i-b" C="$UNIQ-$i-c"
+	mk >/dev/null 2>&1
+	ip -n "$H" link set vb nomaster
+	run_nst trace --from "$A" --to "$DST" --count 1 --explain
+	expect_out "--explain: an audit section" "audit (what was read on the way"
+	expect_out "--explain: the detached port flagged" "vb: up, carrier, mtu 1500, NOT a port of br0"
+	expect_out "--explain: the route lookups" "route $NET.1 -> $DST: on-link"
+	expect_out "--explain: the bridge's br_netfilter settings" "to iptables: sysctl"
+	for n in "$H" "$A" "$B" "$C"; do ip netns del "$n" 2>/dev/null; done
+fi

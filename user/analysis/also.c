@@ -74,6 +74,7 @@ static int one_check(const struct evidence *e, int i, struct verdict *s)
 void also_wrong(const struct evidence *e, struct verdict *v)
 {
 	struct verdict *s = malloc(sizeof(*s));
+	char ids[ALSO_MAX][40];
 	int listed = 0;
 
 	if (!s || !e->plan || !e->st)
@@ -85,10 +86,15 @@ void also_wrong(const struct evidence *e, struct verdict *v)
 		r = one_check(e, i, s);
 		if (r < 0)
 			break;
-		if (!r || !s->id[0] || !s->conclusive || !strcmp(s->cause, v->cause))
+		/* The same kind of problem as the verdict's, or one already listed, is said once. */
+		if (!r || !s->id[0] || !s->conclusive || !strcmp(s->id, v->id))
 			continue;
+		for (int k = 0; k < listed && r; k++)
+			r = strcmp(ids[k], s->id) != 0;
+		if (!r)
+			continue;
+		snprintf(ids[listed++], sizeof(ids[0]), "%s", s->id);
 		add_line(v, "also wrong: %s", s->cause);
-		listed++;
 	}
 out:
 	free(s);

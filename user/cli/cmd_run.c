@@ -31,6 +31,7 @@ static const char run_usage[] =
 	"      --break FAULT  inject a fault first (implies --isolated; see 'nstrace faults')\n"
 	"      --fix          apply the verdict's first fix and trace again\n"
 	"      --yes          allow --fix to change the real host (not --isolated)\n"
+	"      --explain      with a verdict, what was read on the way and what passed\n"
 	LAB_OPTIONS_HELP
 	"  -h, --help         this help\n"
 	"\n"
@@ -46,13 +47,27 @@ static const char run_usage[] =
 struct run_opts {
 	struct lab_config cfg;
 	struct probe_params probe;
-	int from, to, keep, lab_given, fix, yes;
+	int from, to, keep, lab_given, fix, yes, explain;
 	const struct fault *fault;
 };
 
+/* What is left after the options, and the options' agreement. */
+static int check_run_args(int argc, char **argv, const struct run_opts *o)
+{
+	if (optind < argc) {
+		err_msg("run: unexpected argument '%s' (see '%s run --help')", argv[optind], prog);
+		return EXIT_USAGE;
+	}
+	if (o->from == o->to) {
+		err_msg("run: --from and --to are both ns%d (pick two namespaces)", o->from);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
 static int parse_run(int argc, char **argv, struct run_opts *o)
 {
-	enum { OPT_FROM = 2000, OPT_TO, OPT_BREAK, OPT_FIX, OPT_YES };
+	enum { OPT_FROM = 2000, OPT_TO, OPT_BREAK, OPT_FIX, OPT_YES, OPT_EXPLAIN };
 	static const struct option opts[] = {
 		PROBE_LONG_OPTIONS,
 		{ "keep", no_argument, NULL, 'k' },
@@ -61,6 +76,7 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 		{ "break", required_argument, NULL, OPT_BREAK },
 		{ "fix", no_argument, NULL, OPT_FIX },
 		{ "yes", no_argument, NULL, OPT_YES },
+		{ "explain", no_argument, NULL, OPT_EXPLAIN },
 		{ "help", no_argument, NULL, 'h' },
 		LAB_LONG_OPTIONS,
 		{}
@@ -105,6 +121,9 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 		case OPT_YES:
 			o->yes = 1;
 			break;
+		case OPT_EXPLAIN:
+			o->explain = 1;
+			break;
 		case 'h':
 			fputs(run_usage, stdout);
 			return -1;
@@ -119,15 +138,7 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind < argc) {
-		err_msg("run: unexpected argument '%s' (see '%s run --help')", argv[optind], prog);
-		return EXIT_USAGE;
-	}
-	if (o->from == o->to) {
-		err_msg("run: --from and --to are both ns%d (pick two namespaces)", o->from);
-		return EXIT_USAGE;
-	}
-	return 0;
+	return check_run_args(argc, argv, o);
 }
 
 /* Every veth end and the bridge: what the observers attach to. */
@@ -217,7 +228,7 @@ static int report(const struct run_opts *o, const struct lab *lab, const struct 
 {
 	struct flow flow = { .src = 2 * o->from, .dst = lab->ep[o->to - 1].addr, .sent = sum->sent,
 			     .received = sum->received, .send_errno = sum->send_errno, .icmp_id = sum->id };
-	struct trace_target tg = { &lt->topo, lt->nss, lt->nns };
+	struct trace_target tg = { &lt->topo, lt->nss, lt->nns, o->explain };
 	char a[16];
 	int n;
 
@@ -235,7 +246,7 @@ static int report(const struct run_opts *o, const struct lab *lab, const struct 
 static int trace_lab(const struct run_opts *o, struct lab *lab, struct lab_trace *lt,
 		     struct verdict *v, int *have_verdict)
 {
-	struct trace_target tg = { &lt->topo, lt->nss, lt->nns };
+	struct trace_target tg = { &lt->topo, lt->nss, lt->nns, o->explain };
 	struct observers obs;
 	struct probe_summary sum = {};
 	struct state *before = NULL;

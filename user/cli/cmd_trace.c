@@ -33,6 +33,7 @@ static const char trace_usage[] =
 	"  --bridge BR        the bridge to trace (passive), or to insist on (--from)\n"
 	"  --netns NS         passive: the namespace holding the bridge (default: ours)\n"
 	"  --lab NAME         an nstrace lab: --from takes nsK, passive watches its bridge\n"
+	"  --explain          with a verdict, what was read on the way and what passed\n"
 	"  -h, --help         this help\n"
 	"\n"
 	"Exit codes: 0 every probe (passive: every echo request seen) answered, 1 not,\n"
@@ -49,7 +50,7 @@ struct trace_opts {
 	char lab_from[LAB_NS_NAME_MAX], lab_netns[LAB_NS_NAME_MAX], lab_bridge[IFNAMSIZ];
 	struct in_addr to;
 	struct probe_params probe;
-	int have_to, passive, duration_s;
+	int have_to, passive, duration_s, explain;
 };
 
 /* Options that only make sense together, checked once all are read. */
@@ -76,7 +77,7 @@ static int check_trace(const struct trace_opts *o)
 
 static int parse_trace(int argc, char **argv, struct trace_opts *o)
 {
-	enum { OPT_FROM = 3000, OPT_TO, OPT_PASSIVE, OPT_DURATION, OPT_BRIDGE, OPT_NETNS, OPT_LAB };
+	enum { OPT_FROM = 3000, OPT_TO, OPT_PASSIVE, OPT_DURATION, OPT_BRIDGE, OPT_NETNS, OPT_LAB, OPT_EXPLAIN };
 	static const struct option opts[] = {
 		{ "from", required_argument, NULL, OPT_FROM },
 		{ "to", required_argument, NULL, OPT_TO },
@@ -86,6 +87,7 @@ static int parse_trace(int argc, char **argv, struct trace_opts *o)
 		{ "bridge", required_argument, NULL, OPT_BRIDGE },
 		{ "netns", required_argument, NULL, OPT_NETNS },
 		{ "lab", required_argument, NULL, OPT_LAB },
+		{ "explain", no_argument, NULL, OPT_EXPLAIN },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
@@ -126,6 +128,9 @@ static int parse_trace(int argc, char **argv, struct trace_opts *o)
 			break;
 		case OPT_NETNS:
 			o->netns = optarg;
+			break;
+		case OPT_EXPLAIN:
+			o->explain = 1;
 			break;
 		case OPT_LAB:
 			if (check_lab_name(optarg))
@@ -283,7 +288,7 @@ int cmd_trace(int argc, char **argv)
 	}
 	printf("observers: %s ingress+egress on %d links, tp_btf/kfree_skb, netfilter hooks in %d namespaces (removed when nstrace exits)\n",
 	       observers_tc_mode(&obs), d.topo.n, obs.nf_hooks);
-	tg = (struct trace_target){ &d.topo, d.ns, d.nns };
+	tg = (struct trace_target){ &d.topo, d.ns, d.nns, o.explain };
 	ret = o.passive ? trace_passive(&o, &obs, &tg) : trace_probe(&o, &obs, &d, &tg);
 cleanup:
 	observers_free(&obs);

@@ -5,7 +5,9 @@
 #include <string.h>
 #include "analysis/diagnose.h"
 #include "analysis/flows.h"
+#include "analysis/plan.h"
 #include "audit/audit.h"
+#include "report/audit.h"
 #include "report/report.h"
 #include "report/verdict.h"
 #include "session/trace.h"
@@ -19,6 +21,17 @@ static void print_notes(const struct evidence *e)
 
 	for (int k = 0; k < n; k++)
 		printf("%s\n", notes[k]);
+}
+
+/* --explain: the facts behind the verdict, on the way diagnose() planned. */
+static void explain_audit(const struct evidence *in)
+{
+	struct evidence e = *in;
+	struct plan plan;
+
+	plan_make(&e, &plan);
+	e.plan = &plan;
+	report_audit(stdout, &e);
 }
 
 static struct audit_request audit_request(const struct trace_target *tg, const struct flow *flows, int nflows)
@@ -83,12 +96,14 @@ int session_report(const struct observers *o, const struct trace_target *tg,
 		if (!diagnose(&e, v)) {
 			if (i == 0)
 				print_notes(&e);
-			continue;
+		} else {
+			if (!verdicts && first)
+				*first = *v;
+			verdicts++;
+			print_verdict(stdout, v);
 		}
-		if (!verdicts && first)
-			*first = *v;
-		verdicts++;
-		print_verdict(stdout, v);
+		if (tg->explain)
+			explain_audit(&e);
 	}
 out:
 	packet_list_free(&pl);

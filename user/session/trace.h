@@ -17,6 +17,7 @@ struct trace_target {
 	const struct topo *topo;
 	const struct ns_handle *ns;
 	int nns;
+	int explain;		/* --explain: the audit behind each flow, per object on its way */
 };
 
 /*
