@@ -73,7 +73,7 @@ case_fault() {
 		fail "$name: setup failed: $setup"
 		return 0
 	fi
-	run_nst trace --from "$A" --to "$dst" --count 2 --interval 200
+	run_nst trace --from "$A" --to "$dst" --count 2 --interval 200 ${EXTRA:-}
 	[ "$RC" -eq 1 ] && pass "$name: exit 1" || fail "$name: exit $RC, expected 1"
 	got=$(sed -n 's/^verdict: \([a-z-]*\).*/\1/p' "$OUT" | head -n1)
 	[ "$got" = "$want" ] && pass "$name: verdict $want" || fail "$name: verdict '$got', expected $want"
@@ -209,5 +209,32 @@ if [ -z "${MATRIX:-}" ] || [[ "explain" == *"$MATRIX"* ]]; then
 	expect_out "--explain: the detached port flagged" "vb: up, carrier, mtu 1500, NOT a port of br0"
 	expect_out "--explain: the route lookups" "route $NET.1 -> $DST: on-link"
 	expect_out "--explain: the bridge's br_netfilter settings" "to iptables: sysctl"
+	for n in "$H" "$A" "$B" "$C"; do ip netns del "$n" 2>/dev/null; done
+fi
+
+# ---- nftables' own trace names a rule that neither counters nor uniqueness can ----
+two_bridge_tables='ip netns exec $H nft -f - <<<"table bridge fa { chain forward { type filter hook forward priority 0; ether type vlan drop; }; }" && ip netns exec $H nft -f - <<<"table bridge fb { chain forward { type filter hook forward priority 10; ip protocol icmp drop; }; }"'
+EXTRA=--nftrace case_fault "nftrace names an uncounted rule" bridge-firewall-drop "$two_bridge_tables"
+if [ -z "${MATRIX:-}" ] || [[ "nftrace" == *"$MATRIX"* ]]; then
+	i=$((i + 1))
+	P="$UNIQ-$i" H="$UNIQ-$i-h" A="$UNIQ-$i-a" B="$UNIQ-$i-b" C="$UNIQ-$i-c"
+	mk >/dev/null 2>&1
+	eval "$two_bridge_tables" >/dev/null 2>&1
+	run_nst trace --from "$A" --to "$DST" --count 2 --interval 200 --nftrace
+	expect_out "--nftrace: says what it adds" "nftrace: 1 namespace(s) with nftables chains that can drop"
+	expect_out "--nftrace: the trace is the evidence" "nftables' own trace reported that rule dropped the probe"
+	expect_out "--nftrace: the rule, named" "nftables table bridge fb, chain forward: rule handle"
+	expect_out "--nftrace: deletes exactly it" "nft delete rule bridge fb forward handle"
+	if ip netns exec "$H" nft list tables | grep -q nstrace_trace; then fail "--nftrace: its table is gone after exit"; else pass "--nftrace: its table is gone after exit"; fi
+	run_nst trace --from "$A" --to "$DST" --count 2 --interval 200
+	expect_no_out "without --nftrace: no rule named" "rule handle"
+	"$NSTRACE" trace --from "$A" --to "$DST" --count 50 --interval 100 --nftrace >/dev/null 2>&1 &
+	tp=$!
+	for _ in $(seq 1 50); do ip netns exec "$H" nft list tables 2>/dev/null | grep -q nstrace_trace && break; sleep 0.1; done
+	ip netns exec "$H" nft list tables | grep -q nstrace_trace && pass "--nftrace: table there while tracing" || fail "--nftrace: table there while tracing"
+	kill -9 "$tp"
+	wait "$tp" 2>/dev/null
+	sleep 0.3
+	if ip netns exec "$H" nft list tables | grep -q nstrace_trace; then fail "--nftrace: kill -9 leaves no table"; else pass "--nftrace: kill -9 leaves no table"; fi
 	for n in "$H" "$A" "$B" "$C"; do ip netns del "$n" 2>/dev/null; done
 fi

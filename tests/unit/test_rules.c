@@ -236,6 +236,44 @@ static void test_counter_and_owner(void)
 	alternative_is(&s, "ip netns exec lab-host sysctl -w net.bridge.bridge-nf-call-iptables=0");
 }
 
+static void test_trace_names_rule(void)
+{
+	struct scenario s;
+	int fa, fb;
+
+	/* Two uncounted drop rules in two bridge chains: only nftables' trace can tell. */
+	audited(&s, "trace names the rule", 2);
+	for (int seq = 1; seq <= 3; seq++) {
+		req_to_bridge(&s, seq, (uint64_t)seq * 100 * MS);
+		dropped(&s, req(seq), HOST_INO, ifindex_of(&s, PORT(1)), REASON_NETFILTER_DROP, ADDR_NFT_DO_CHAIN,
+			(uint64_t)seq * 100 * MS + 25000);
+	}
+	fa = chain(&s, HOST_INO, FW_NFT, FW_BRIDGE, "fa", "forward", 2, FW_ACCEPT);
+	rule(&s, fa, 3, FW_DROP, -1, -1, "ether type vlan drop");
+	fb = chain(&s, HOST_INO, FW_NFT, FW_BRIDGE, "fb", "forward", 2, FW_ACCEPT);
+	rule(&s, fb, 4, FW_DROP, -1, -1, "ip protocol icmp drop");
+	routed_on_link(&s);
+	audited_run(&s);
+	CHECK(!mentions_anywhere(&s.v, "rule handle"), "no trace: no rule named");
+
+	s.st.traced = 1;
+	s.st.traces[0] = (struct trace_fact){ .ns_ino = HOST_INO, .family = FW_BRIDGE, .handle = 4,
+					      .proto = NSTRACE_PROTO_ICMP, .icmp_id = ICMP_ID, .count = 3 };
+	snprintf(s.st.traces[0].table, sizeof(s.st.traces[0].table), "fb");
+	snprintf(s.st.traces[0].chain, sizeof(s.st.traces[0].chain), "forward");
+	s.st.ntraces = 1;
+	audited_run(&s);
+	expect(&s, "bridge-firewall-drop", 1);
+	evidence_has(&s, "nftables' own trace reported that rule dropped the probe");
+	evidence_has(&s, "nftables table bridge fb, chain forward: rule handle 4: ip protocol icmp drop");
+	fix0_is(&s, "ip netns exec lab-host nft delete rule bridge fb forward handle 4");
+
+	/* A trace of another flow's packet (another echo id) proves nothing for this one. */
+	s.st.traces[0].icmp_id = ICMP_ID + 1;
+	audited_run(&s);
+	CHECK(!mentions_anywhere(&s.v, "rule handle 4"), "another flow's trace: not this rule");
+}
+
 static void test_unexplained_and_endpoint(void)
 {
 	struct scenario s;
@@ -518,6 +556,7 @@ int main(void)
 {
 	test_bridge_chain_named();
 	test_counter_and_owner();
+	test_trace_names_rule();
 	test_unexplained_and_endpoint();
 	test_l2();
 	test_routes();

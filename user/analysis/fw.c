@@ -114,6 +114,37 @@ static int by_counter(const struct evidence *e, const struct fw_site *s, struct 
 	return b->by_counter;
 }
 
+/* nftables' trace named the chain and rule (or policy) that dropped this kind of packet there. */
+static int by_trace(const struct evidence *e, const struct fw_site *s, struct fw_blame *b)
+{
+	const struct state *st = e->st;
+
+	for (int t = 0; t < st->ntraces; t++) {
+		const struct trace_fact *f = &st->traces[t];
+
+		if (f->ns_ino != s->ino || f->proto != s->proto ||
+		    (s->proto == NSTRACE_PROTO_ICMP && s->icmp_id && f->icmp_id != s->icmp_id))
+			continue;
+		for (int i = 0; i < st->nchains; i++) {
+			const struct fw_chain *ch = &st->chains[i];
+
+			if (ch->backend != FW_NFT || ch->ns_ino != f->ns_ino || ch->family != f->family ||
+			    strcmp(ch->table, f->table) || strcmp(ch->name, f->chain) || !candidate(e, s, ch))
+				continue;
+			b->chain = ch;
+			b->rule = NULL;
+			for (int r = 0; !f->is_policy && r < st->nrules; r++)
+				if (&st->chains[st->rules[r].chain] == ch && st->rules[r].handle == f->handle)
+					b->rule = &st->rules[r];
+			if (!f->is_policy && !b->rule)
+				continue;	/* a rule not among those read: no claim */
+			b->by_trace = 1;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 int fw_blame(const struct evidence *e, const struct fw_site *s, struct fw_blame *b)
 {
 	const struct state *st = e->st;
@@ -129,7 +160,7 @@ int fw_blame(const struct evidence *e, const struct fw_site *s, struct fw_blame 
 		}
 	if (!b->candidates)
 		return 0;
-	if (by_counter(e, s, b))
+	if (by_trace(e, s, b) || by_counter(e, s, b))
 		return 1;
 	b->chain = NULL;
 	b->rule = NULL;
@@ -224,7 +255,10 @@ void fw_blame_lines(const struct evidence *e, const struct fw_blame *b, struct v
 			 (unsigned long long)b->rule->handle, b->rule->text[0] ? b->rule->text : "(drops or rejects)");
 	else
 		add_line(v, "state: %s: policy drop%s", chain, b->chain->drop_rules ? "" : ", and no rule of its drops");
-	if (b->by_counter && b->rule)
+	if (b->by_trace)
+		add_line(v, "event: nftables' own trace reported that %s dropped the probe",
+			 b->rule ? "rule" : "the policy");
+	else if (b->by_counter && b->rule)
 		add_line(v, "state: its counter grew by %lld while the probes ran",
 			 (long long)(b->rule->packets_after - b->rule->packets_before));
 	else if (b->by_counter)

@@ -27,12 +27,14 @@ struct fw_site {
 	int saw_ipv4_hooks;	/* the IPv4 observers saw it in that namespace: a drop outside them was elsewhere */
 	int br_nf_ip, br_nf_arp;	/* br_netfilter hands bridged IPv4/ARP to iptables/arptables there */
 	int lost;		/* probes lost: a counter that grew by at least this much counted them */
+	uint16_t icmp_id;	/* host order: the probes' echo id, to match nftables' trace */
 };
 
 struct fw_blame {
 	const struct fw_chain *chain;	/* NULL: no single chain explains it */
 	const struct fw_rule *rule;	/* NULL: the chain's policy */
 	int by_counter;			/* a counter grew while the probes ran */
+	int by_trace;			/* nftables' own trace reported this verdict for the packet */
 	int candidates;			/* chains that could have dropped it */
 };
 

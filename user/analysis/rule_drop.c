@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include "analysis/drop_site.h"
 #include "analysis/drops.h"
 #include "analysis/fixes.h"
@@ -47,6 +48,7 @@ static void fill_fw_site(const struct evidence *e, const struct packet *p, struc
 		f->br_nf_arp = s->ns->bridge_nf_call_arptables == 1 || (br && br->br_nf_call_arptables == 1);
 	}
 	f->lost = e->flow.sent - e->flow.received;
+	f->icmp_id = p->key.proto == NSTRACE_PROTO_ICMP ? ntohs(p->key.id) : 0;
 }
 
 /* Fills site from the packet's events and says what they show; 0 if nothing killed it. */

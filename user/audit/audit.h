@@ -52,4 +52,14 @@ struct state *audit_firewall(const struct audit_request *rq);
 /* Each rule's and policy's counter in before becomes after's *_before (matched by chain and handle). */
 void audit_merge_counters(const struct state *before, struct state *after);
 
+/*
+ * nftables' own trace, in every namespace whose nft chains (in before) can
+ * drop: owner tables that vanish with nstrace. NULL if there is nothing to
+ * trace; *tables says how many were added, for the user to be told.
+ */
+struct audit_nftrace *audit_nftrace_start(const struct audit_request *rq, const struct state *before, int *tables);
+/* The drops it reported so far, as facts of st. */
+void audit_nftrace_collect(struct audit_nftrace *a, struct state *st);
+void audit_nftrace_stop(struct audit_nftrace *a);
+
 #endif

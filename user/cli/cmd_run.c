@@ -223,12 +223,12 @@ static int lab_trace_init(const struct lab *lab, struct lab_trace *lt)
 }
 
 static int report(const struct run_opts *o, const struct lab *lab, const struct observers *obs,
-		  const struct lab_trace *lt, const struct probe_summary *sum, const struct state *before,
+		  const struct lab_trace *lt, const struct probe_summary *sum, struct trace_before *before,
 		  struct verdict *v)
 {
 	struct flow flow = { .src = 2 * o->from, .dst = lab->ep[o->to - 1].addr, .sent = sum->sent,
 			     .received = sum->received, .send_errno = sum->send_errno, .icmp_id = sum->id };
-	struct trace_target tg = { &lt->topo, lt->nss, lt->nns, o->explain };
+	struct trace_target tg = { &lt->topo, lt->nss, lt->nns, o->explain, 1 };
 	char a[16];
 	int n;
 
@@ -246,10 +246,10 @@ static int report(const struct run_opts *o, const struct lab *lab, const struct 
 static int trace_lab(const struct run_opts *o, struct lab *lab, struct lab_trace *lt,
 		     struct verdict *v, int *have_verdict)
 {
-	struct trace_target tg = { &lt->topo, lt->nss, lt->nns, o->explain };
+	struct trace_target tg = { &lt->topo, lt->nss, lt->nns, o->explain, 1 };
 	struct observers obs;
 	struct probe_summary sum = {};
-	struct state *before = NULL;
+	struct trace_before *before = NULL;
 	char msg[512];
 	int err, ret = EXIT_ENV;
 

@@ -34,6 +34,11 @@ static const char trace_usage[] =
 	"  --netns NS         passive: the namespace holding the bridge (default: ours)\n"
 	"  --lab NAME         an nstrace lab: --from takes nsK, passive watches its bridge\n"
 	"  --explain          with a verdict, what was read on the way and what passed\n"
+	"  --nftrace          let nftables name the rule that drops: while nstrace runs,\n"
+	"                     adds a table of its own in each namespace whose nft chains\n"
+	"                     can drop, with a chain that marks packets for nftables'\n"
+	"                     trace; the kernel removes it when nstrace exits, even\n"
+	"                     killed (on by default for nstrace's own labs, --lab)\n"
 	"  -h, --help         this help\n"
 	"\n"
 	"Exit codes: 0 every probe (passive: every echo request seen) answered, 1 not,\n"
@@ -50,7 +55,7 @@ struct trace_opts {
 	char lab_from[LAB_NS_NAME_MAX], lab_netns[LAB_NS_NAME_MAX], lab_bridge[IFNAMSIZ];
 	struct in_addr to;
 	struct probe_params probe;
-	int have_to, passive, duration_s, explain;
+	int have_to, passive, duration_s, explain, nftrace;
 };
 
 /* Options that only make sense together, checked once all are read. */
@@ -77,7 +82,7 @@ static int check_trace(const struct trace_opts *o)
 
 static int parse_trace(int argc, char **argv, struct trace_opts *o)
 {
-	enum { OPT_FROM = 3000, OPT_TO, OPT_PASSIVE, OPT_DURATION, OPT_BRIDGE, OPT_NETNS, OPT_LAB, OPT_EXPLAIN };
+	enum { OPT_FROM = 3000, OPT_TO, OPT_PASSIVE, OPT_DURATION, OPT_BRIDGE, OPT_NETNS, OPT_LAB, OPT_EXPLAIN, OPT_NFTRACE };
 	static const struct option opts[] = {
 		{ "from", required_argument, NULL, OPT_FROM },
 		{ "to", required_argument, NULL, OPT_TO },
@@ -88,6 +93,7 @@ static int parse_trace(int argc, char **argv, struct trace_opts *o)
 		{ "netns", required_argument, NULL, OPT_NETNS },
 		{ "lab", required_argument, NULL, OPT_LAB },
 		{ "explain", no_argument, NULL, OPT_EXPLAIN },
+		{ "nftrace", no_argument, NULL, OPT_NFTRACE },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
@@ -131,6 +137,9 @@ static int parse_trace(int argc, char **argv, struct trace_opts *o)
 			break;
 		case OPT_EXPLAIN:
 			o->explain = 1;
+			break;
+		case OPT_NFTRACE:
+			o->nftrace = 1;
 			break;
 		case OPT_LAB:
 			if (check_lab_name(optarg))
@@ -209,7 +218,7 @@ static int trace_parts(const struct discovery *d, struct trace_parts *tp)
 
 static int trace_passive(const struct trace_opts *o, struct observers *obs, const struct trace_target *tg)
 {
-	struct state *before = session_before(tg);
+	struct trace_before *before = session_before(tg);
 	int verdicts;
 
 	printf("watching; %s\n", o->duration_s ? "until the duration ends (Ctrl-C stops early)" : "Ctrl-C stops");
@@ -224,7 +233,7 @@ static int trace_probe(const struct trace_opts *o, struct observers *obs, const 
 		       const struct trace_target *tg)
 {
 	struct probe_summary sum = {};
-	struct state *before = session_before(tg);
+	struct trace_before *before = session_before(tg);
 	struct flow flow;
 	char a[16];
 	int err, verdicts;
@@ -288,7 +297,7 @@ int cmd_trace(int argc, char **argv)
 	}
 	printf("observers: %s ingress+egress on %d links, tp_btf/kfree_skb, netfilter hooks in %d namespaces (removed when nstrace exits)\n",
 	       observers_tc_mode(&obs), d.topo.n, obs.nf_hooks);
-	tg = (struct trace_target){ &d.topo, d.ns, d.nns, o.explain };
+	tg = (struct trace_target){ &d.topo, d.ns, d.nns, o.explain, o.nftrace || o.lab };
 	ret = o.passive ? trace_passive(&o, &obs, &tg) : trace_probe(&o, &obs, &d, &tg);
 cleanup:
 	observers_free(&obs);

@@ -182,6 +182,19 @@ struct fw_rule {
 #define STATE_MAX_CHAINS 96
 #define STATE_MAX_RULES 128
 #define STATE_MAX_BLOCKS 16
+#define STATE_MAX_TRACES 32
+
+/* A drop nftables' own trace reported (meta nftrace), for an ARP or ICMP packet. */
+struct trace_fact {
+	uint32_t ns_ino;
+	int family;
+	char table[32], chain[32];
+	uint64_t handle;	/* the rule; 0: the chain's policy */
+	int is_policy;
+	int proto;		/* NSTRACE_PROTO_ARP or NSTRACE_PROTO_ICMP */
+	uint16_t icmp_id;	/* host order */
+	int count;
+};
 
 /* Everything one audit read: indexed by namespace (ns) and by topo interface (links). */
 struct state {
@@ -200,6 +213,9 @@ struct state {
 	int nchains;
 	struct fw_rule rules[STATE_MAX_RULES];
 	int nrules;
+	struct trace_fact traces[STATE_MAX_TRACES];
+	int ntraces;
+	int traced;		/* nftables' trace ran in the namespaces whose nft chains can drop */
 };
 
 #endif

@@ -43,21 +43,41 @@ static struct audit_request audit_request(const struct trace_target *tg, const s
 	return rq;
 }
 
-struct state *session_before(const struct trace_target *tg)
+struct trace_before {
+	struct state *fw;		/* the firewalls, with their counters before the probes */
+	struct audit_nftrace *trace;	/* nftables' own trace, running */
+};
+
+struct trace_before *session_before(const struct trace_target *tg)
 {
 	struct audit_request rq = audit_request(tg, NULL, 0);
+	struct trace_before *b = calloc(1, sizeof(*b));
+	int tables;
 
-	return audit_firewall(&rq);
+	if (!b)
+		return NULL;
+	b->fw = audit_firewall(&rq);
+	if (tg->nftrace && b->fw) {
+		b->trace = audit_nftrace_start(&rq, b->fw, &tables);
+		if (b->trace)
+			printf("nftrace: %d namespace(s) with nftables chains that can drop traced by nftables itself "
+			       "(a table of nstrace's own there, gone when it exits)\n", tables);
+	}
+	return b;
 }
 
-void session_before_free(struct state *before)
+void session_before_free(struct trace_before *b)
 {
-	audit_free(before);
+	if (!b)
+		return;
+	audit_nftrace_stop(b->trace);
+	audit_free(b->fw);
+	free(b);
 }
 
 int session_report(const struct observers *o, const struct trace_target *tg,
 		   const struct flow *flows, int nflows, const struct probe_summary *sum,
-		   const struct state *before, struct verdict *first)
+		   struct trace_before *before, struct verdict *first)
 {
 	const struct topo *t = tg->topo;
 	struct flow derived[MAX_PASSIVE_FLOWS];
@@ -85,7 +105,9 @@ int session_report(const struct observers *o, const struct trace_target *tg,
 		err = -ENOMEM;
 		goto out;
 	}
-	audit_merge_counters(before, st);
+	audit_merge_counters(before ? before->fw : NULL, st);
+	if (before)
+		audit_nftrace_collect(before->trace, st);
 	for (int i = 0; i < nflows; i++) {
 		struct evidence e = {
 			.topo = t, .st = st, .links = st->links, .ns = st->ns, .nns = st->nns,

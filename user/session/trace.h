@@ -18,14 +18,18 @@ struct trace_target {
 	const struct ns_handle *ns;
 	int nns;
 	int explain;		/* --explain: the audit behind each flow, per object on its way */
+	int nftrace;		/* let nftables' own trace name the rule (nstrace's labs; --nftrace elsewhere) */
 };
+
+/* What the session read before the probes: the firewalls' counters, and nftables' trace if asked. */
+struct trace_before;
 
 /*
  * The firewalls' counters now, before the probes: with the counters after,
  * the report can name the rule that dropped them. NULL if it cannot be read.
  */
-struct state *session_before(const struct trace_target *tg);
-void session_before_free(struct state *before);
+struct trace_before *session_before(const struct trace_target *tg);
+void session_before_free(struct trace_before *before);
 /*
  * Prints every packet, the probe summary (when sum), the drops and, for each
  * flow that lost probes, its verdict. flows NULL: derive them from the echo
@@ -34,6 +38,6 @@ void session_before_free(struct state *before);
  */
 int session_report(const struct observers *o, const struct trace_target *tg,
 		   const struct flow *flows, int nflows, const struct probe_summary *sum,
-		   const struct state *before, struct verdict *first);
+		   struct trace_before *before, struct verdict *first);
 
 #endif
