@@ -141,6 +141,13 @@ expect_out "trace --lab path" "$UNIQ-l-ns1 (veth-ns1) → veth-br1 → br0* → 
 expect_exit 2 "trace --lab with an unknown nsK" trace --lab "$UNIQ-l" --from ns9 --to 10.200.0.3
 run_nst down --lab "$UNIQ-l"
 
+# A source that cannot send and has nothing to trace: the answer is "no", exit 1, not a usage error.
+ip netns add "$UNIQ-lonely"
+on_exit ip netns del "$UNIQ-lonely"
+ip -n "$UNIQ-lonely" link set lo up
+expect_exit 1 "trace from a namespace with no route and no veth" trace --from "$UNIQ-lonely" --to 172.18.0.3
+expect_out "says it has no route" "has no route to 172.18.0.3 (Network is unreachable)"
+
 # Bad input.
 expect_exit 2 "trace without --from/--to" trace
 expect_exit 2 "trace --to not an address" trace --from "$UNIQ-c1" --to 172.18.0

@@ -282,6 +282,8 @@ int cmd_trace(int argc, char **argv)
 			  discover_from(o.from, o.to, o.bridge, &d, msg, sizeof(msg));
 	if (err) {
 		err_msg("trace: %s", msg);
+		if (err == -ENETUNREACH)
+			return EXIT_FAIL;
 		return err == -ENOENT || err == -EINVAL || err == -ENODEV ? EXIT_USAGE : EXIT_ENV;
 	}
 	discovery_print(stdout, &d);

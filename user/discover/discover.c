@@ -412,6 +412,8 @@ int discover_from(const char *src, struct in_addr dst, const char *bridge_name,
 	if (err && only_bridged_veth(d, &cat, sns, &out)) {
 		snprintf(msg, msglen, "%s has no route to %s (%s) and no single veth into a bridge to trace instead",
 			 ref.label, ip_str(dst.s_addr, a, sizeof(a)), strerror(-err));
+		/* The answer to the question, not a usage error: it cannot reach it. */
+		err = -ENETUNREACH;
 		goto out;
 	}
 	if (err) {

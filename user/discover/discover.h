@@ -23,7 +23,10 @@ struct discovery {
 	int elsewhere;		/* topo index of the target's interface, found off the bridge; -1 */
 };
 
-/* SRC is a /run/netns name, a PID, or a namespace file path; -errno with msg. */
+/*
+ * SRC is a /run/netns name, a PID, or a namespace file path; -errno with msg:
+ * -ENETUNREACH when SRC cannot send to dst and offers nothing to trace.
+ */
 int discover_from(const char *src, struct in_addr dst, const char *bridge_name,
 		  struct discovery *d, char *msg, int msglen);
 /* A bridge by name (or the only bridge with ports) in netns (NULL: ours). */
