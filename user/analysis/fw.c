@@ -194,19 +194,6 @@ int fw_chains_on(const struct evidence *e, uint32_t ino, int family, int hook)
 	return n;
 }
 
-static const char *family_word(int family)
-{
-	switch (family) {
-	case FW_INET: return "inet";
-	case FW_IPV4: return "ip";
-	case FW_ARP: return "arp";
-	case FW_NETDEV: return "netdev";
-	case FW_BRIDGE: return "bridge";
-	case FW_IPV6: return "ip6";
-	}
-	return "?";
-}
-
 static const char *backend_word(int backend)
 {
 	switch (backend) {
@@ -220,7 +207,7 @@ static const char *backend_word(int backend)
 const char *fw_chain_str(const struct fw_chain *ch, char *buf, int size)
 {
 	if (ch->backend == FW_NFT)
-		snprintf(buf, size, "nftables table %s %s, chain %s", family_word(ch->family), ch->table, ch->name);
+		snprintf(buf, size, "nftables table %s %s, chain %s", fw_family_name(ch->family), ch->table, ch->name);
 	else
 		snprintf(buf, size, "%s table %s, chain %s", backend_word(ch->backend), ch->table, ch->name);
 	return buf;
@@ -298,9 +285,9 @@ static void policy_fix(struct verdict *v, const struct ns_ref *ns, const struct 
 		fix_revert(v, f, ns, ARGV(tool, "-t", ch->table, "-P", ch->name, "DROP"));
 		return;
 	}
-	f = verdict_fix(v, ns, note, ARGV("nft", "chain", family_word(ch->family), ch->table, ch->name,
+	f = verdict_fix(v, ns, note, ARGV("nft", "chain", fw_family_name(ch->family), ch->table, ch->name,
 					  "{ policy accept ; }"));
-	fix_revert(v, f, ns, ARGV("nft", "chain", family_word(ch->family), ch->table, ch->name, "{ policy drop ; }"));
+	fix_revert(v, f, ns, ARGV("nft", "chain", fw_family_name(ch->family), ch->table, ch->name, "{ policy drop ; }"));
 }
 
 void fw_blame_fix(struct verdict *v, const struct ns_ref *ns, const struct fw_blame *b)
@@ -317,10 +304,10 @@ void fw_blame_fix(struct verdict *v, const struct ns_ref *ns, const struct fw_bl
 	}
 	snprintf(handle, sizeof(handle), "%llu", (unsigned long long)b->rule->handle);
 	if (ch->backend == FW_NFT) {
-		f = verdict_fix(v, ns, "removes the rule that drops", ARGV("nft", "delete", "rule", family_word(ch->family),
+		f = verdict_fix(v, ns, "removes the rule that drops", ARGV("nft", "delete", "rule", fw_family_name(ch->family),
 									      ch->table, ch->name, "handle", handle));
 		if (b->rule->text[0])
-			fix_revert(v, f, ns, ARGV("nft", "add", "rule", family_word(ch->family), ch->table, ch->name,
+			fix_revert(v, f, ns, ARGV("nft", "add", "rule", fw_family_name(ch->family), ch->table, ch->name,
 						  b->rule->text));
 		return;
 	}

@@ -92,19 +92,6 @@ struct fw_chain *fw_add_chain(struct audit_ctx *c, int backend, int family, cons
 	return ch;
 }
 
-static const char *family_word(int family)
-{
-	switch (family) {
-	case FW_INET: return "inet";
-	case FW_IPV4: return "ip";
-	case FW_ARP: return "arp";
-	case FW_NETDEV: return "netdev";
-	case FW_BRIDGE: return "bridge";
-	case FW_IPV6: return "ip6";
-	}
-	return "?";
-}
-
 static int dormant(const struct nft_table_rec *t, int nt, int family, const char *table)
 {
 	for (int i = 0; i < nt; i++)
@@ -196,7 +183,7 @@ static void nft_rule_texts(struct audit_ctx *c, int first_rule)
 			const struct fw_chain *ch = &c->st->chains[r->chain];
 
 			if (r->handle == handle && !strcmp(ch->table, table) && !strcmp(ch->name, chain) &&
-			    !strcmp(family_word(ch->family), family))
+			    !strcmp(fw_family_name(ch->family), family))
 				clean_rule_text(line, r->text, sizeof(r->text));
 		}
 	}

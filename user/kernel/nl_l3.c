@@ -100,16 +100,15 @@ static int fib_match_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-/* The prefix of the FIB entry that matched (RTM_F_FIB_MATCH): the route a fix would change. */
-static void fib_match(struct nl *nl, const struct nl_route_query *q, struct nl_route_result *r)
+/* RTM_GETROUTE for q, as a packet would make it; flags: RTM_F_FIB_MATCH for the FIB entry itself. */
+static struct nlmsghdr *put_query(char *buf, const struct nl_route_query *q, unsigned int flags)
 {
-	char buf[256];
 	struct nlmsghdr *nlh = nl_put_header(buf, RTM_GETROUTE, 0);
 	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 
 	rtm->rtm_family = AF_INET;
 	rtm->rtm_dst_len = 32;
-	rtm->rtm_flags = RTM_F_FIB_MATCH;
+	rtm->rtm_flags = flags;
 	mnl_attr_put(nlh, RTA_DST, sizeof(q->dst), &q->dst);
 	if (q->src.s_addr) {
 		rtm->rtm_src_len = 32;
@@ -117,32 +116,22 @@ static void fib_match(struct nl *nl, const struct nl_route_query *q, struct nl_r
 	}
 	if (q->iif > 0)
 		mnl_attr_put_u32(nlh, RTA_IIF, q->iif);
-	nl_exchange(nl, nlh, fib_match_cb, r);
+	return nlh;
 }
 
 int nl_route_lookup(struct nl *nl, const struct nl_route_query *q, struct nl_route_result *r)
 {
 	char buf[256];
-	struct nlmsghdr *nlh = nl_put_header(buf, RTM_GETROUTE, 0);
-	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	int err;
 
 	memset(r, 0, sizeof(*r));
-	rtm->rtm_family = AF_INET;
-	rtm->rtm_dst_len = 32;
-	mnl_attr_put(nlh, RTA_DST, sizeof(q->dst), &q->dst);
-	if (q->src.s_addr) {
-		rtm->rtm_src_len = 32;
-		mnl_attr_put(nlh, RTA_SRC, sizeof(q->src), &q->src);
-	}
-	if (q->iif > 0)
-		mnl_attr_put_u32(nlh, RTA_IIF, q->iif);
-	err = nl_exchange(nl, nlh, lookup_cb, r);
+	err = nl_exchange(nl, put_query(buf, q, 0), lookup_cb, r);
 	if (err && !is_refusal(-err))
 		return err;
 	r->err = -err;
+	/* The prefix of the FIB entry that matched: the route a fix would change. */
 	if (!err)
-		fib_match(nl, q, r);
+		nl_exchange(nl, put_query(buf, q, RTM_F_FIB_MATCH), fib_match_cb, r);
 	return 0;
 }
 

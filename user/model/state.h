@@ -151,6 +151,9 @@ enum fw_family {
 	FW_INET = 1, FW_IPV4 = 2, FW_ARP = 3, FW_NETDEV = 5, FW_BRIDGE = 7, FW_IPV6 = 10,
 };
 
+/* "ip", "inet", "arp", "bridge", "netdev", "ip6": the family as nft spells it. */
+const char *fw_family_name(int family);
+
 /* A chain that can drop: a base chain whose policy drops, or that holds drop/reject rules. */
 struct fw_chain {
 	uint32_t ns_ino;
