@@ -56,6 +56,21 @@ mk_routed() {
 }
 
 # The commands printed under "  fix:" (before the note line), one per line.
+# wanted NAME: whether MATRIX (a substring filter) selects this case.
+wanted() { [ -z "${MATRIX:-}" ] || [[ "$1" == *"$MATRIX"* ]]; }
+
+# new_lab [ROUTED]: fresh names for the next case and its lab, built.
+new_lab() {
+	i=$((i + 1))
+	P="$UNIQ-$i" H="$UNIQ-$i-h" A="$UNIQ-$i-a" B="$UNIQ-$i-b" C="$UNIQ-$i-c" R="$UNIQ-$i-r" T="$UNIQ-$i-t"
+	mk >/dev/null 2>&1
+	[ -n "${1:-}" ] && mk_routed >/dev/null 2>&1
+	return 0
+}
+
+# drop_lab: delete exactly the namespaces new_lab made.
+drop_lab() { for n in "$H" "$A" "$B" "$C" "$R" "$T"; do ip netns del "$n" 2>/dev/null; done; return 0; }
+
 printed_fix() {
 	awk '/^  fix:$/ { on = 1; next } on && /^      \(/ { exit } on && /^    / { sub(/^    /, ""); print }' "$OUT"
 }
@@ -64,11 +79,8 @@ i=0
 # case NAME VERDICT SETUP [DST [ROUTED]]: a fault.
 case_fault() {
 	local name=$1 want=$2 setup=$3 dst=${4:-$DST} routed=${5:-} got fix
-	[ -n "${MATRIX:-}" ] && [[ "$name" != *"$MATRIX"* ]] && return 0
-	i=$((i + 1))
-	P="$UNIQ-$i" H="$UNIQ-$i-h" A="$UNIQ-$i-a" B="$UNIQ-$i-b" C="$UNIQ-$i-c" R="$UNIQ-$i-r" T="$UNIQ-$i-t"
-	mk >/dev/null 2>&1
-	[ -n "$routed" ] && mk_routed >/dev/null 2>&1
+	wanted "$name" || return 0
+	new_lab "$routed"
 	if ! eval "$setup" >/dev/null 2>&1; then
 		fail "$name: setup failed: $setup"
 		return 0
@@ -88,17 +100,14 @@ case_fault() {
 			fail "$name: the printed fix makes the ping succeed (ran: $(echo "$fix" | tr '\n' ';'))"
 		fi
 	fi
-	for n in "$H" "$A" "$B" "$C" "$R" "$T"; do ip netns del "$n" 2>/dev/null; done
+	drop_lab
 }
 
 # healthy NAME SETUP [DST [ROUTED]]: unusual but harmless: no verdict, exit 0.
 healthy() {
 	local name=$1 setup=$2 dst=${3:-$DST} routed=${4:-}
-	[ -n "${MATRIX:-}" ] && [[ "$name" != *"$MATRIX"* ]] && return 0
-	i=$((i + 1))
-	P="$UNIQ-$i" H="$UNIQ-$i-h" A="$UNIQ-$i-a" B="$UNIQ-$i-b" C="$UNIQ-$i-c" R="$UNIQ-$i-r" T="$UNIQ-$i-t"
-	mk >/dev/null 2>&1
-	[ -n "$routed" ] && mk_routed >/dev/null 2>&1
+	wanted "$name" || return 0
+	new_lab "$routed"
 	if ! eval "$setup" >/dev/null 2>&1; then
 		fail "healthy $name: setup failed: $setup"
 		return 0
@@ -106,7 +115,7 @@ healthy() {
 	run_nst trace --from "$A" --to "$dst" --count 2 --interval 200
 	[ "$RC" -eq 0 ] && pass "healthy $name: exit 0" || fail "healthy $name: exit $RC, expected 0"
 	expect_no_out "healthy $name: no verdict" "verdict:"
-	for n in "$H" "$A" "$B" "$C" "$R" "$T"; do ip netns del "$n" 2>/dev/null; done
+	drop_lab
 }
 
 # ---- links ----
@@ -179,10 +188,8 @@ healthy "through a router" 'true' 10.78.0.2 routed
 # a test hook): the verdict must not be conclusive about what could not be read.
 failed_read() { # NAME READS SETUP [DST [ROUTED]]
 	local name=$1 reads=$2 setup=$3 dst=${4:-$DST} routed=${5:-}
-	[ -n "${MATRIX:-}" ] && [[ "$name" != *"$MATRIX"* ]] && return 0
-	i=$((i + 1))
-	P="$UNIQ-$i" H="$UNIQ-$i-h" A="$UNIQ-$i-a" B="$UNIQ-$i-b" C="$UNIQ-$i-c" R="$UNIQ-$i-r" T="$UNIQ-$i-t"
-	mk >/dev/null 2>&1
+	wanted "$name" || return 0
+	new_lab "$routed"
 	eval "$setup" >/dev/null 2>&1
 	NSTRACE_TEST_FAIL_READ=$reads run_nst trace --from "$A" --to "$dst" --count 2 --interval 200
 	[ "$RC" -eq 1 ] && pass "$name: exit 1" || fail "$name: exit $RC, expected 1"
@@ -192,33 +199,29 @@ failed_read() { # NAME READS SETUP [DST [ROUTED]]
 		fail "$name: not conclusive (got: $(grep '^verdict:' "$OUT"))"
 	fi
 	expect_out "$name: says what it could not read" "could not read"
-	for n in "$H" "$A" "$B" "$C"; do ip netns del "$n" 2>/dev/null; done
+	drop_lab
 }
 failed_read "port detached, links unreadable" links 'ip -n $H link set vb nomaster'
 failed_read "address removed, links unreadable" links 'ip -n $B addr flush dev eth0'
 failed_read "bridge chain, firewalls unreadable" firewall 'ip netns exec $H nft -f - <<<"table bridge fb { chain forward { type filter hook forward priority 0; ether type arp drop; }; }"'
 
 # ---- --explain shows the audit behind the verdict ----
-if [ -z "${MATRIX:-}" ] || [[ "explain" == *"$MATRIX"* ]]; then
-	i=$((i + 1))
-	P="$UNIQ-$i" H="$UNIQ-$i-h" A="$UNIQ-$i-a" B="$UNIQ-$i-b" C="$UNIQ-$i-c"
-	mk >/dev/null 2>&1
+if wanted explain; then
+	new_lab
 	ip -n "$H" link set vb nomaster
 	run_nst trace --from "$A" --to "$DST" --count 1 --explain
 	expect_out "--explain: an audit section" "audit (what was read on the way"
 	expect_out "--explain: the detached port flagged" "vb: up, carrier, mtu 1500, NOT a port of br0"
 	expect_out "--explain: the route lookups" "route $NET.1 -> $DST: on-link"
 	expect_out "--explain: the bridge's br_netfilter settings" "to iptables: sysctl"
-	for n in "$H" "$A" "$B" "$C"; do ip netns del "$n" 2>/dev/null; done
+	drop_lab
 fi
 
 # ---- nftables' own trace names a rule that neither counters nor uniqueness can ----
 two_bridge_tables='ip netns exec $H nft -f - <<<"table bridge fa { chain forward { type filter hook forward priority 0; ether type vlan drop; }; }" && ip netns exec $H nft -f - <<<"table bridge fb { chain forward { type filter hook forward priority 10; ip protocol icmp drop; }; }"'
 EXTRA=--nftrace case_fault "nftrace names an uncounted rule" bridge-firewall-drop "$two_bridge_tables"
-if [ -z "${MATRIX:-}" ] || [[ "nftrace" == *"$MATRIX"* ]]; then
-	i=$((i + 1))
-	P="$UNIQ-$i" H="$UNIQ-$i-h" A="$UNIQ-$i-a" B="$UNIQ-$i-b" C="$UNIQ-$i-c"
-	mk >/dev/null 2>&1
+if wanted nftrace; then
+	new_lab
 	eval "$two_bridge_tables" >/dev/null 2>&1
 	run_nst trace --from "$A" --to "$DST" --count 2 --interval 200 --nftrace
 	expect_out "--nftrace: says what it adds" "nftrace: 1 namespace(s) with nftables chains that can drop"
@@ -236,5 +239,5 @@ if [ -z "${MATRIX:-}" ] || [[ "nftrace" == *"$MATRIX"* ]]; then
 	wait "$tp" 2>/dev/null
 	sleep 0.3
 	if ip netns exec "$H" nft list tables | grep -q nstrace_trace; then fail "--nftrace: kill -9 leaves no table"; else pass "--nftrace: kill -9 leaves no table"; fi
-	for n in "$H" "$A" "$B" "$C"; do ip netns del "$n" 2>/dev/null; done
+	drop_lab
 fi
