@@ -36,7 +36,7 @@ CFLAGS   ?= -O2 -g
 CFLAGS   += -Wall -Wextra -Werror -std=gnu11 -Iinclude -I$(OUTPUT) -Iuser -MMD -MP
 ALL_CFLAGS = $(CFLAGS) $(PKG_CFLAGS)
 LDLIBS   += $(PKG_LIBS)
-BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ivmlinux/$(ARCH) -Iinclude -Wall -Werror
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ivmlinux -Iinclude -Wall -Werror
 
 ifeq ($(V),1)
 Q =
@@ -121,7 +121,7 @@ bench: deps
 	$(Q)./bench/lab_build.sh
 
 vmlinux:
-	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux/$(ARCH)/vmlinux.h
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux/vmlinux.h
 
 install: $(OUTPUT)/nstrace
 	install -D -m 0755 $< $(DESTDIR)$(PREFIX)/sbin/nstrace
