@@ -7,6 +7,7 @@
 #include "lab/config.h"
 #include "model/topo.h"
 #include "model/verdict.h"
+#include "observe/observers.h"
 
 enum nstrace_exit {
 	EXIT_PASS = 0,		/* every probe answered / command done */
@@ -61,6 +62,22 @@ struct probe_opts {
 	"  -i, --interval MS  between requests, 1 to 10000 ms (default 100)\n"
 /* -1 bad value (printed), 0 handled, 1 not a probe option ('c' and 'i'). */
 int parse_probe_option(int opt, const char *arg, struct probe_opts *p);
+
+/* Observer options shared by run and trace. */
+enum { OPT_ATTACH = 1100, OPT_STATS };
+#define OBSERVE_LONG_OPTIONS \
+	{ "attach", required_argument, NULL, OPT_ATTACH }, \
+	{ "stats", no_argument, NULL, OPT_STATS }
+#define OBSERVE_OPTIONS_HELP \
+	"      --attach MODE  tc observers as tcx links (default; clsact where the\n" \
+	"                     kernel has no tcx) or as clsact filters (MODE clsact)\n" \
+	"      --stats        the kernel's run time per BPF program, at the end\n"
+/* -1 bad value (printed), 0 handled, 1 not an observer option. */
+int parse_observe_option(int opt, const char *arg, struct observe_opts *o);
+/* "observers: ..." and a note for each kind of evidence this kernel cannot give. */
+void print_observers(const struct observers *o, const char *suffix);
+/* --stats figures, when asked for. */
+void print_stats(const struct observers *o);
 
 /*
  * Runs every step of a fix (or its revert) with execve inside the namespace

@@ -32,7 +32,11 @@ static const char run_usage[] =
 	"      --fix          apply the verdict's first fix and trace again\n"
 	"      --yes          allow --fix to change the real host (not --isolated)\n"
 	LAB_OPTIONS_HELP
+	OBSERVE_OPTIONS_HELP
 	"  -h, --help         this help\n"
+	"\n"
+	"Environment: NSTRACE_FORCE=clsact,no-nflink,no-drop-reason (or old) takes the\n"
+	"older kernels' paths on this one (see README, Kernels).\n"
 	"\n"
 	"Exit codes: 0 every probe answered, 1 not, 2 usage error, 3 environment\n"
 	"error (not root, no BPF, a name or subnet taken).\n"
@@ -46,6 +50,7 @@ static const char run_usage[] =
 struct run_opts {
 	struct lab_config cfg;
 	struct probe_opts probe;
+	struct observe_opts observe;
 	int from, to, keep, lab_given, fix, yes;
 	const struct fault *fault;
 };
@@ -64,12 +69,14 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 		{ "yes", no_argument, NULL, OPT_YES },
 		{ "help", no_argument, NULL, 'h' },
 		LAB_LONG_OPTIONS,
+		OBSERVE_LONG_OPTIONS,
 		{}
 	};
 	int opt, r;
 	long v;
 
 	memset(o, 0, sizeof(*o));
+	o->observe.links_are_ours = 1;
 	lab_config_default(&o->cfg);
 	o->probe = (struct probe_opts)PROBE_OPTS_DEFAULT;
 	o->from = 1;
@@ -108,11 +115,11 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 			fputs(run_usage, stdout);
 			return -1;
 		default:
-			r = parse_lab_option(opt, optarg, &o->cfg);
-			if (r == 0) {
+			r = parse_observe_option(opt, optarg, &o->observe);
+			if (r > 0 && !(r = parse_lab_option(opt, optarg, &o->cfg)))
 				o->lab_given |= opt == OPT_LAB;
+			if (!r)
 				break;
-			}
 			if (r > 0)
 				fprintf(stderr, "%s", run_usage);
 			return EXIT_USAGE;
@@ -234,24 +241,27 @@ static int trace_lab(const struct run_opts *o, struct lab *lab, struct lab_trace
 		     struct verdict *v, int *have_verdict)
 {
 	struct observers obs;
+	struct observe_opts oo = o->observe;
 	struct probe_summary sum = {};
+	uint16_t id = observers_probe_id();
 	char msg[512];
 	int err, ret = EXIT_ENV;
 
 	memset(&obs, 0, sizeof(obs));
 	*have_verdict = 0;
 	print_topology(stdout, &lt->topo);
-	err = observers_start(&obs, lt->links, lt->nlinks, lt->nf, 1 + lab->cfg.namespaces, 1,
+	/* Only our probes' ICMP reaches user space: someone's ping -f in the lab costs no event. */
+	oo.filter.icmp_id = id;
+	oo.filter.has_icmp_id = 1;
+	err = observers_start(&obs, lt->links, lt->nlinks, lt->nf, 1 + lab->cfg.namespaces, &oo,
 			      &stop_requested, msg, sizeof(msg));
 	if (err) {
 		err_msg("run: %s", msg);
 		goto cleanup;
 	}
-	printf("observers: %s ingress+egress on %d links, tp_btf/kfree_skb, netfilter hooks in %d namespaces\n",
-	       observers_tc_mode(&obs), lt->nlinks, obs.nf_hooks);
-
+	print_observers(&obs, "");
 	err = observers_probe(&obs, lab->ep[o->from - 1].ns_fd, lab->ep[o->from - 1].ifindex,
-			      lab->ep[o->to - 1].addr, o->probe.count, o->probe.interval_ms, &sum);
+			      lab->ep[o->to - 1].addr, id, o->probe.count, o->probe.interval_ms, &sum);
 	observers_stop(&obs);
 	if (err) {
 		err_msg("run: cannot send probes from ns%d: %s", o->from, strerror(-err));
@@ -259,6 +269,7 @@ static int trace_lab(const struct run_opts *o, struct lab *lab, struct lab_trace
 	}
 	observers_filter_icmp_id(&obs, sum.id, &lab->cfg.subnet);
 	*have_verdict = report(o, lab, &obs, lt, &sum, v);
+	print_stats(&obs);
 	ret = stop_requested ? EXIT_FAIL : sum.received == sum.sent ? EXIT_PASS : EXIT_FAIL;
 cleanup:
 	observers_free(&obs);

@@ -33,7 +33,23 @@ static const char trace_usage[] =
 	"  --bridge BR        the bridge to trace (passive), or to insist on (--from)\n"
 	"  --netns NS         passive: the namespace holding the bridge (default: ours)\n"
 	"  --lab NAME         an nstrace lab: --from takes nsK, passive watches its bridge\n"
+	"\n"
+	"Passive mode observes each hop once (tc ingress of every link: what leaves\n"
+	"one end of a veth enters the other) and arms its netfilter observers while\n"
+	"ICMP is seen; filtered-out packets cost no event (the BPF programs drop them):\n"
+	"  --full             tc ingress and egress, netfilter observers all along\n"
+	"  --host IP          only ARP/ICMP from or to IP\n"
+	"  --icmp-id ID       only ICMP with this echo id (0 to 65535; ARP still shows)\n"
+	"  --proto P          only arp, or only icmp\n"
+	"  --interface IF     observe only the links named IF\n"
+	"  --namespace NS     observe only the links in NS (a label or name shown\n"
+	"                     under 'topology:')\n"
+	"  --buffer KB        ring buffer size, 4 to 1048576 KiB (default 4096)\n"
+	OBSERVE_OPTIONS_HELP
 	"  -h, --help         this help\n"
+	"\n"
+	"Environment: NSTRACE_FORCE=clsact,no-nflink,no-drop-reason (or old) takes the\n"
+	"older kernels' paths on this one (see README, Kernels).\n"
 	"\n"
 	"Exit codes: 0 every probe (passive: every echo request seen) answered, 1 not,\n"
 	"2 usage error, 3 environment error (not root, no BPF, nothing to trace).\n"
@@ -42,10 +58,13 @@ static const char trace_usage[] =
 	"  sudo nstrace trace --from c1 --to 172.18.0.3\n"
 	"  sudo nstrace trace --from 4242 --to 172.18.0.2      # by PID\n"
 	"  sudo nstrace trace --passive --bridge docker0 --duration 10\n"
+	"  sudo nstrace trace --passive --bridge docker0 --host 172.17.0.2 --proto icmp\n"
 	"  sudo nstrace trace --lab demo --from ns1 --to 10.200.0.3\n";
 
 struct trace_opts {
-	const char *from, *bridge, *netns, *lab;
+	const char *from, *bridge, *netns, *lab, *only_if, *only_ns;
+	struct observe_opts observe;
+	int full, filtered;
 	char lab_from[LAB_NS_NAME_MAX], lab_netns[LAB_NS_NAME_MAX], lab_bridge[IFNAMSIZ];
 	struct in_addr to;
 	struct probe_opts probe;
@@ -67,10 +86,67 @@ static int check_trace(const struct trace_opts *o)
 		err_msg("trace: --lab names the bridge and its namespace: drop --netns/--bridge");
 		return EXIT_USAGE;
 	}
-	if (!o->passive && (o->duration_s || o->netns)) {
-		err_msg("trace: --duration and --netns go with --passive");
+	if (!o->passive && (o->duration_s || o->netns || o->full || o->filtered)) {
+		err_msg("trace: --duration, --netns, --full and the filters go with --passive");
 		return EXIT_USAGE;
 	}
+	return 0;
+}
+
+enum { OPT_FULL = 3100, OPT_HOST, OPT_ICMP_ID, OPT_PROTO, OPT_INTERFACE, OPT_NAMESPACE, OPT_BUFFER };
+#define PASSIVE_LONG_OPTIONS \
+	{ "full", no_argument, NULL, OPT_FULL }, \
+	{ "host", required_argument, NULL, OPT_HOST }, \
+	{ "icmp-id", required_argument, NULL, OPT_ICMP_ID }, \
+	{ "proto", required_argument, NULL, OPT_PROTO }, \
+	{ "interface", required_argument, NULL, OPT_INTERFACE }, \
+	{ "namespace", required_argument, NULL, OPT_NAMESPACE }, \
+	{ "buffer", required_argument, NULL, OPT_BUFFER }
+
+/* Passive mode's options: -1 bad value (printed), 0 handled, 1 not one of them. */
+static int parse_passive_option(int opt, const char *arg, struct trace_opts *o)
+{
+	struct observe_filter *f = &o->observe.filter;
+	struct in_addr a;
+	long v;
+
+	switch (opt) {
+	case OPT_FULL:
+		o->full = 1;
+		return 0;
+	case OPT_HOST:
+		if (inet_pton(AF_INET, arg, &a) != 1 || !a.s_addr) {
+			err_msg("trace: invalid --host '%s': expected an IPv4 address other than 0.0.0.0", arg);
+			return -1;
+		}
+		f->host = a.s_addr;
+		break;
+	case OPT_ICMP_ID:
+		if (parse_int("--icmp-id", arg, 0, 65535, &v))
+			return -1;
+		f->icmp_id = (uint16_t)v;
+		f->has_icmp_id = 1;
+		break;
+	case OPT_PROTO:
+		if (strcmp(arg, "arp") && strcmp(arg, "icmp")) {
+			err_msg("trace: invalid --proto '%s': expected arp or icmp", arg);
+			return -1;
+		}
+		f->protos = !strcmp(arg, "arp") ? OBSERVE_PROTO_ARP : OBSERVE_PROTO_ICMP;
+		break;
+	case OPT_INTERFACE:
+	case OPT_NAMESPACE:
+		*(opt == OPT_INTERFACE ? &o->only_if : &o->only_ns) = arg;
+		break;
+	case OPT_BUFFER:
+		if (parse_int("--buffer", arg, 4, 1048576, &v))
+			return -1;
+		o->observe.buffer_kb = (unsigned int)v;
+		return 0;
+	default:
+		return 1;
+	}
+	o->filtered = 1;
 	return 0;
 }
 
@@ -88,9 +164,11 @@ static int parse_trace(int argc, char **argv, struct trace_opts *o)
 		{ "netns", required_argument, NULL, OPT_NETNS },
 		{ "lab", required_argument, NULL, OPT_LAB },
 		{ "help", no_argument, NULL, 'h' },
+		PASSIVE_LONG_OPTIONS,
+		OBSERVE_LONG_OPTIONS,
 		{}
 	};
-	int opt;
+	int opt, r;
 	long v;
 
 	memset(o, 0, sizeof(*o));
@@ -135,7 +213,13 @@ static int parse_trace(int argc, char **argv, struct trace_opts *o)
 			fputs(trace_usage, stdout);
 			return -1;
 		default:
-			fputs(trace_usage, stderr);
+			r = parse_passive_option(opt, optarg, o);
+			if (r > 0)
+				r = parse_observe_option(opt, optarg, &o->observe);
+			if (r == 0)
+				break;
+			if (r > 0)
+				fputs(trace_usage, stderr);
 			return EXIT_USAGE;
 		}
 	}
@@ -177,26 +261,37 @@ static int resolve_lab(struct trace_opts *o)
 	return 0;
 }
 
-/* The discovered topology's links, hooks and namespaces, as the observers and the report want them. */
+/* The discovered topology's links and hooks, as the observers want them (--interface/--namespace applied). */
 struct trace_parts {
 	struct observe_link *links;
 	struct observe_nf *nf;
+	int nlinks, nnf;
 };
 
-static int trace_parts(const struct discovery *d, struct trace_parts *tp)
+static int ns_matches(const struct ns_ref *r, const char *want)
+{
+	return !want || !strcmp(r->label, want) || (r->via != NS_VIA_SELF && !strcmp(r->arg, want));
+}
+
+static int trace_parts(const struct trace_opts *o, const struct discovery *d, struct trace_parts *tp)
 {
 	tp->links = calloc(d->topo.n ? d->topo.n : 1, sizeof(*tp->links));
 	tp->nf = calloc(d->nns ? d->nns : 1, sizeof(*tp->nf));
 	if (!tp->links || !tp->nf)
 		return -ENOMEM;
-	for (int i = 0; i < d->topo.n; i++)
-		tp->links[i] = (struct observe_link){ d->ns[d->if_ns[i]].fd, d->topo.ifs[i].netns_ino,
-						      d->topo.ifs[i].ifindex };
+	for (int i = 0; i < d->topo.n; i++) {
+		if ((o->only_if && strcmp(d->topo.ifs[i].name, o->only_if)) || !ns_matches(&d->ns[d->if_ns[i]].ref, o->only_ns))
+			continue;
+		tp->links[tp->nlinks++] = (struct observe_link){ d->ns[d->if_ns[i]].fd, d->topo.ifs[i].netns_ino,
+								 d->topo.ifs[i].ifindex };
+	}
 	for (int i = 0; i < d->nns; i++) {
 		int holds_bridge = d->ns[i].ref.ino == d->topo.ifs[d->bridge].netns_ino;
 
-		tp->nf[i] = (struct observe_nf){ d->ns[i].fd, holds_bridge ? OBSERVE_NF_BRIDGE_HOOKS :
-								       OBSERVE_NF_ENDPOINT_HOOKS };
+		if (!ns_matches(&d->ns[i].ref, o->only_ns))
+			continue;
+		tp->nf[tp->nnf++] = (struct observe_nf){ d->ns[i].fd, holds_bridge ? OBSERVE_NF_BRIDGE_HOOKS :
+										  OBSERVE_NF_ENDPOINT_HOOKS };
 	}
 	return 0;
 }
@@ -209,11 +304,12 @@ static int trace_passive(const struct trace_opts *o, struct observers *obs, cons
 	observers_watch(obs, o->duration_s * 1000);
 	observers_stop(obs);
 	verdicts = session_report(obs, tg, NULL, 0, NULL, NULL);
+	print_stats(obs);
 	return verdicts < 0 ? EXIT_ENV : verdicts ? EXIT_FAIL : EXIT_PASS;
 }
 
 static int trace_probe(const struct trace_opts *o, struct observers *obs, const struct discovery *d,
-		       const struct trace_target *tg)
+		       const struct trace_target *tg, uint16_t id)
 {
 	struct probe_summary sum = {};
 	struct flow flow;
@@ -221,7 +317,8 @@ static int trace_probe(const struct trace_opts *o, struct observers *obs, const 
 	int err, verdicts;
 
 	/* Read-only: no neighbour flush, so ARP shows only if the entry had expired. */
-	err = observers_probe(obs, d->ns[d->if_ns[d->src]].fd, 0, o->to, o->probe.count, o->probe.interval_ms, &sum);
+	err = observers_probe(obs, d->ns[d->if_ns[d->src]].fd, 0, o->to, id, o->probe.count, o->probe.interval_ms,
+			      &sum);
 	observers_stop(obs);
 	if (err) {
 		err_msg("trace: cannot send probes from %s: %s", d->topo.ifs[d->src].ns_label, strerror(-err));
@@ -235,6 +332,7 @@ static int trace_probe(const struct trace_opts *o, struct observers *obs, const 
 	verdicts = session_report(obs, tg, &flow, 1, &sum, NULL);
 	if (verdicts < 0)
 		err_msg("trace: cannot analyse the trace: %s", strerror(-verdicts));
+	print_stats(obs);
 	return stop_requested || sum.received < sum.sent ? EXIT_FAIL : EXIT_PASS;
 }
 
@@ -245,6 +343,7 @@ int cmd_trace(int argc, char **argv)
 	struct observers obs;
 	struct trace_parts tp = {};
 	struct trace_target tg;
+	uint16_t id = observers_probe_id();
 	char msg[512];
 	int ret, err;
 
@@ -268,17 +367,28 @@ int cmd_trace(int argc, char **argv)
 	print_topology(stdout, &d.topo);
 
 	ret = EXIT_ENV;
-	if (trace_parts(&d, &tp))
+	if (trace_parts(&o, &d, &tp))
 		goto cleanup;
-	err = observers_start(&obs, tp.links, d.topo.n, tp.nf, d.nns, 0, &stop_requested, msg, sizeof(msg));
+	if (!tp.nlinks) {
+		err_msg("trace: no link matches --interface/--namespace (the links are listed under 'topology:')");
+		ret = EXIT_USAGE;
+		goto cleanup;
+	}
+	/* Passive: one hook per hop, netfilter on demand (--full: all of them). Probing: everything, our id only. */
+	o.observe.tc_dirs = o.passive && !o.full ? TC_INGRESS : TC_INGRESS | TC_EGRESS;
+	o.observe.nf_on_demand = o.passive && !o.full;
+	if (!o.passive) {
+		o.observe.filter.icmp_id = id;
+		o.observe.filter.has_icmp_id = 1;
+	}
+	err = observers_start(&obs, tp.links, tp.nlinks, tp.nf, tp.nnf, &o.observe, &stop_requested, msg, sizeof(msg));
 	if (err) {
 		err_msg("trace: %s", msg);
 		goto cleanup;
 	}
-	printf("observers: %s ingress+egress on %d links, tp_btf/kfree_skb, netfilter hooks in %d namespaces (removed when nstrace exits)\n",
-	       observers_tc_mode(&obs), d.topo.n, obs.nf_hooks);
+	print_observers(&obs, " (removed when nstrace exits)");
 	tg = (struct trace_target){ &d.topo, d.ns, d.nns };
-	ret = o.passive ? trace_passive(&o, &obs, &tg) : trace_probe(&o, &obs, &d, &tg);
+	ret = o.passive ? trace_passive(&o, &obs, &tg) : trace_probe(&o, &obs, &d, &tg, id);
 cleanup:
 	observers_free(&obs);
 	free(tp.links);

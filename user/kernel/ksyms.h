@@ -18,14 +18,18 @@ struct kernel_names {
 		char *name;	/* without the SKB_DROP_REASON_ prefix */
 	} *reasons;
 	int nreasons;
+	int syms_tried, reasons_tried;	/* loaded on first use, once, failed or not */
 };
 
-/* Reads /proc/kallsyms and BTF's enum skb_drop_reason; -errno on failure. */
-int kernel_names_load(struct kernel_names *kn);
+/*
+ * Names are read on first use, not at start: /proc/kallsyms is some 8,000
+ * reads and BTF some 20 ms, and most traces name no drop at all. Start with
+ * a zeroed struct kernel_names.
+ */
 void kernel_names_free(struct kernel_names *kn);
-/* "NETFILTER_DROP", or NULL when the running kernel has no such value. */
-const char *kernel_drop_reason(const struct kernel_names *kn, uint32_t reason);
+/* "NETFILTER_DROP", or NULL when the running kernel has no such value (or no BTF). */
+const char *kernel_drop_reason(struct kernel_names *kn, uint32_t reason);
 /* "nft_do_chain+0x2b5", or the hex address when unknown. */
-const char *kernel_symbol(const struct kernel_names *kn, uint64_t addr, char *buf, int size);
+const char *kernel_symbol(struct kernel_names *kn, uint64_t addr, char *buf, int size);
 
 #endif
