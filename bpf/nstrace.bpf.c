@@ -25,6 +25,49 @@ struct {
 	__type(value, __u8);
 } watched_netns SEC(".maps");
 
+/*
+ * The kernel's own names for what a drop reports, made by the kernel at the
+ * first drop of each kind: user space then never reads /proc/kallsyms (some
+ * 60 ms) or parses BTF (some 20 ms) to name a drop. Filled only where
+ * name_drops is set (bpf_snprintf with %pS: 5.13+).
+ */
+const volatile __u8 name_drops = 0;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 256);
+	__type(key, __u64);			/* kernel text address */
+	__type(value, struct nstrace_name);	/* "nft_do_chain+0x5ad/0x7a0" */
+} site_names SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 256);
+	__type(key, __u32);			/* enum skb_drop_reason value */
+	__type(value, struct nstrace_name);	/* "SKB_DROP_REASON_NO_SOCKET" */
+} reason_names SEC(".maps");
+
+static __always_inline void name_site(__u64 location)
+{
+	struct nstrace_name n = {};
+
+	if (bpf_map_lookup_elem(&site_names, &location))
+		return;
+	bpf_snprintf(n.name, sizeof(n.name), "%pS", &location, sizeof(location));
+	bpf_map_update_elem(&site_names, &location, &n, BPF_NOEXIST);
+}
+
+static __always_inline void name_reason(__u32 reason)
+{
+	struct nstrace_name n = {};
+	struct btf_ptr p = { .ptr = &reason, .type_id = bpf_core_type_id_kernel(enum skb_drop_reason) };
+
+	if (bpf_map_lookup_elem(&reason_names, &reason))
+		return;
+	if (bpf_snprintf_btf(n.name, sizeof(n.name), &p, sizeof(p), BTF_F_COMPACT | BTF_F_NONAME) > 0)
+		bpf_map_update_elem(&reason_names, &reason, &n, BPF_NOEXIST);
+}
+
 static __always_inline int netns_watched(__u32 ino)
 {
 	return ino && bpf_map_lookup_elem(&watched_netns, &ino) != NULL;
@@ -154,6 +197,11 @@ static __always_inline void observe_drop(struct sk_buff *skb, void *location, __
 	e->source = NSTRACE_SRC_DROP;
 	capture(e, &pos);
 	event_submit(e);
+	if (name_drops) {
+		name_site((__u64)location);
+		if (reason != NSTRACE_REASON_UNKNOWN)
+			name_reason(reason);
+	}
 }
 
 /* 5.17+ (commit c504e5c2f964, "net: skb: introduce kfree_skb_reason()"); 6.12 added rx_sk after it. */

@@ -13,6 +13,7 @@
 #define NSTRACE_OBSERVE_BPF_H
 
 #include "nstrace/event.h"
+#include "nstrace/names.h"
 
 #define ETH_HLEN_ 14
 #define ETH_P_IP_ 0x0800

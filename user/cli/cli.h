@@ -69,8 +69,8 @@ enum { OPT_ATTACH = 1100, OPT_STATS };
 	{ "attach", required_argument, NULL, OPT_ATTACH }, \
 	{ "stats", no_argument, NULL, OPT_STATS }
 #define OBSERVE_OPTIONS_HELP \
-	"      --attach MODE  tc observers as tcx links (default; clsact where the\n" \
-	"                     kernel has no tcx) or as clsact filters (MODE clsact)\n" \
+	"      --attach MODE  tc observers as tcx links (tcx; clsact where the kernel\n" \
+	"                     has none) or as clsact filters (clsact)\n" \
 	"      --stats        the kernel's run time per BPF program, at the end\n"
 /* -1 bad value (printed), 0 handled, 1 not an observer option. */
 int parse_observe_option(int opt, const char *arg, struct observe_opts *o);

@@ -33,6 +33,7 @@ static const char run_usage[] =
 	"      --yes          allow --fix to change the real host (not --isolated)\n"
 	LAB_OPTIONS_HELP
 	OBSERVE_OPTIONS_HELP
+	"                     (run: clsact by default, its links are its own)\n"
 	"  -h, --help         this help\n"
 	"\n"
 	"Environment: NSTRACE_FORCE=clsact,no-nflink,no-drop-reason (or old) takes the\n"
@@ -77,6 +78,12 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 
 	memset(o, 0, sizeof(*o));
 	o->observe.links_are_ours = 1;
+	/*
+	 * The lab's links are its own and go with it: clsact filters, added and
+	 * removed in microseconds, where each tcx link waits for an RCU grace
+	 * period under rtnl to come and again to go (some 13 ms each here).
+	 */
+	o->observe.attach = OBSERVE_ATTACH_CLSACT;
 	lab_config_default(&o->cfg);
 	o->probe = (struct probe_opts)PROBE_OPTS_DEFAULT;
 	o->from = 1;

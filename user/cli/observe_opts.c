@@ -12,7 +12,7 @@ int parse_observe_option(int opt, const char *arg, struct observe_opts *o)
 			err_msg("invalid --attach '%s': expected tcx or clsact", arg);
 			return -1;
 		}
-		o->force_clsact = !strcmp(arg, "clsact");
+		o->attach = !strcmp(arg, "clsact") ? OBSERVE_ATTACH_CLSACT : OBSERVE_ATTACH_TCX;
 		return 0;
 	case OPT_STATS:
 		o->stats = 1;

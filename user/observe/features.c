@@ -4,7 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
-#include <bpf/btf.h>
+#include "kernel/ksyms.h"
 #include "observe/features.h"
 #include "observe/nflink.h"
 
@@ -65,22 +65,7 @@ static int probe_nflink(void)
  */
 static int probe_drop_reasons(void)
 {
-	struct btf *btf = btf__load_vmlinux_btf();
-	const struct btf_type *t;
-	int id, n = 0;
-
-	if (!btf)
-		return 0;
-	id = btf__find_by_name_kind(btf, "btf_trace_kfree_skb", BTF_KIND_TYPEDEF);
-	t = id > 0 ? btf__type_by_id(btf, id) : NULL;
-	if (t)
-		t = btf__type_by_id(btf, t->type);	/* the pointer */
-	if (t && btf_is_ptr(t))
-		t = btf__type_by_id(btf, t->type);	/* the prototype */
-	if (t && btf_is_func_proto(t))
-		n = btf_vlen(t);
-	btf__free(btf);
-	return n >= 4;
+	return kernel_btf_fn_params("btf_trace_kfree_skb") >= 4;
 }
 
 void features_probe(struct observe_features *f, unsigned int forced)

@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <sys/resource.h>
 #include "kernel/netns.h"
 #include "observe/observers.h"
 
@@ -56,7 +57,8 @@ static void note_missing(struct observers *o)
 			 f & FORCE_NO_NFLINK ? "forced by " FORCE_ENV : "BPF netfilter links need Linux 6.4");
 	if (tc_observers_mode(&o->tc) && !strcmp(tc_observers_mode(&o->tc), "clsact") && !o->opts.links_are_ours)
 		add_note(o, "note: tc observers are clsact filters (%s): a kill -9 leaves them on the links until 'tc filter del ... pref 48879'",
-			 f & FORCE_CLSACT || o->opts.force_clsact ? "forced" : "tcx links need Linux 6.6");
+			 f & FORCE_CLSACT ? "forced by " FORCE_ENV : o->opts.attach == OBSERVE_ATTACH_CLSACT ?
+			 "--attach clsact" : "tcx links need Linux 6.6");
 }
 
 /* Attaches the netfilter observers asked for; a hook that cannot be observed is skipped with a warning. */
@@ -137,6 +139,21 @@ static int load_all(struct observers *o, const struct observe_link *links, int n
 	return tc_observers_load(&o->tc, links, nlinks, o->opts.tc_dirs, &sh, msg, msglen);
 }
 
+/*
+ * A big lab holds thousands of descriptors: a copy of the tc object per
+ * namespace, a tcx link per hook, netfilter links per namespace. The soft
+ * limit (often 1024) is a default, not a promise; the hard limit is.
+ */
+static void raise_fd_limit(void)
+{
+	struct rlimit r;
+
+	if (!getrlimit(RLIMIT_NOFILE, &r) && r.rlim_cur < r.rlim_max) {
+		r.rlim_cur = r.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &r);
+	}
+}
+
 int observers_start(struct observers *o, const struct observe_link *links, int nlinks,
 		    const struct observe_nf *nf, int nnf, const struct observe_opts *opts,
 		    const volatile sig_atomic_t *stop, char *msg, int msglen)
@@ -155,11 +172,12 @@ int observers_start(struct observers *o, const struct observe_link *links, int n
 	o->stats_fd = -1;
 	o->tc.keep_qdisc = !opts->links_are_ours;
 	msg[0] = '\0';
+	raise_fd_limit();
 	o->namer = (struct namer){ namer_reason, namer_symbol, &o->names };
 	err = env ? features_parse_force(env, &forced, msg, msglen) : 0;
 	if (err)
 		return err;
-	features_probe(&o->feat, forced | (opts->force_clsact ? FORCE_CLSACT : 0));
+	features_probe(&o->feat, forced);
 	err = load_all(o, links, nlinks, msg, msglen);
 	if (!err && opts->stats) {
 		o->stats_fd = stats_enable();
@@ -168,7 +186,8 @@ int observers_start(struct observers *o, const struct observe_link *links, int n
 				strerror(-o->stats_fd));
 	}
 	if (!err)
-		err = tc_observers_attach(&o->tc, links, nlinks, o->feat.forced & FORCE_CLSACT, msg, msglen);
+		err = tc_observers_attach(&o->tc, links, nlinks,
+					  o->feat.forced & FORCE_CLSACT || o->opts.attach == OBSERVE_ATTACH_CLSACT, msg, msglen);
 	if (!err)
 		err = probes_attach_drops(&o->probes, msg, msglen);
 	if (!err && o->probes.nf_loaded && !o->opts.nf_on_demand)

@@ -29,12 +29,17 @@ struct observe_nf {
 #define OBSERVE_NF_BRIDGE_HOOKS ((1u << 0) | (1u << 2) | (1u << 4))	/* PRE, FORWARD, POST */
 #define OBSERVE_NF_ENDPOINT_HOOKS ((1u << 1) | (1u << 3))		/* INPUT, OUTPUT */
 
+enum observe_attach {
+	OBSERVE_ATTACH_TCX = 0,		/* tcx links, clsact where the kernel has none (< 6.6) */
+	OBSERVE_ATTACH_CLSACT,		/* clsact filters */
+};
+
 /* How to observe: run and trace set these from their options. */
 struct observe_opts {
 	unsigned int tc_dirs;		/* TC_INGRESS | TC_EGRESS (0: both) */
 	int nf_on_demand;		/* netfilter observers only while ICMP is seen (passive) */
 	int links_are_ours;		/* else clsact never removes a qdisc */
-	int force_clsact;		/* --attach clsact */
+	int attach;			/* enum observe_attach */
 	int stats;			/* --stats: BPF_ENABLE_STATS while observing */
 	unsigned int buffer_kb;		/* ring buffer size (0: OBSERVE_BUFFER_KB) */
 	struct observe_filter filter;

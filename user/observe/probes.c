@@ -7,6 +7,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "nstrace.skel.h"
+#include "nstrace/names.h"
 #include "kernel/netns.h"
 #include "observe/nflink.h"
 #include "observe/probes.h"
@@ -16,12 +17,11 @@
 
 static const char *const hook_names[] = { "PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING" };
 
-int probes_load(struct probes *p, const struct probes_cfg *cfg, char *msg, int msglen)
+static int load_once(struct probes *p, const struct probes_cfg *cfg, int name_drops, char *msg, int msglen)
 {
 	struct nstrace_bpf *skel;
 	int err;
 
-	memset(p, 0, sizeof(*p));
 	skel = p->skel = nstrace_bpf__open();
 	if (!skel) {
 		err = -errno;
@@ -40,6 +40,7 @@ int probes_load(struct probes *p, const struct probes_cfg *cfg, char *msg, int m
 	bpf_program__set_autoload(skel->progs.trace_drop, cfg->drop_reasons);
 	bpf_program__set_autoload(skel->progs.trace_drop_noreason, !cfg->drop_reasons);
 	OBSERVE_SET_RODATA(skel->rodata, cfg->filter, (uint64_t)cfg->ring_bytes / 4);
+	skel->rodata->name_drops = name_drops;
 	err = bpf_map__set_max_entries(skel->maps.events, cfg->ring_bytes);
 	if (!err)
 		err = nstrace_bpf__load(skel);
@@ -52,7 +53,17 @@ int probes_load(struct probes *p, const struct probes_cfg *cfg, char *msg, int m
 	}
 	p->drop_reasons = cfg->drop_reasons;
 	p->nf_loaded = cfg->want_nf;
+	p->names_given = name_drops;
 	return 0;
+}
+
+int probes_load(struct probes *p, const struct probes_cfg *cfg, char *msg, int msglen)
+{
+	memset(p, 0, sizeof(*p));
+	/* The kernel naming its own drops needs bpf_snprintf's %pS (5.13): without, user space names them. */
+	if (!load_once(p, cfg, 1, msg, msglen))
+		return 0;
+	return load_once(p, cfg, 0, msg, msglen);
 }
 
 int probes_watch_netns(struct probes *p, uint32_t ino)
@@ -177,6 +188,31 @@ uint64_t probes_lost(const struct probes *p)
 			total += vals[i];
 	free(vals);
 	return total;
+}
+
+int probes_read_names(const struct probes *p, struct kernel_names *kn)
+{
+	int sites = bpf_map__fd(p->skel->maps.site_names), reasons = bpf_map__fd(p->skel->maps.reason_names);
+	struct nstrace_name n;
+	__u64 addr, *prev_addr = NULL;
+	__u32 reason, *prev_reason = NULL;
+	int err = 0;
+
+	while (!err && !bpf_map_get_next_key(sites, prev_addr, &addr)) {
+		prev_addr = &addr;
+		if (!bpf_map_lookup_elem(sites, &addr, &n)) {
+			n.name[sizeof(n.name) - 1] = '\0';
+			err = kernel_names_give_site(kn, addr, n.name);
+		}
+	}
+	while (!err && !bpf_map_get_next_key(reasons, prev_reason, &reason)) {
+		prev_reason = &reason;
+		if (!bpf_map_lookup_elem(reasons, &reason, &n)) {
+			n.name[sizeof(n.name) - 1] = '\0';
+			err = kernel_names_give_reason(kn, reason, n.name);
+		}
+	}
+	return err;
 }
 
 int probes_prog_fds(const struct probes *p, int *fds, const char **names, int max)

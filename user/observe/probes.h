@@ -4,6 +4,7 @@
 #define NSTRACE_OBSERVE_PROBES_H
 
 #include <stdint.h>
+#include "kernel/ksyms.h"
 #include "observe/filter.h"
 
 struct nstrace_bpf;
@@ -28,6 +29,7 @@ struct probes {
 	int drops_attached;
 	int drop_reasons;	/* the loaded drop program reads the reason */
 	int nf_loaded;
+	int names_given;	/* the drop programs name their sites and reasons */
 };
 
 /* Opens, configures and loads the object. */
@@ -47,6 +49,8 @@ void probes_detach_nf(struct probes *p);
 int probes_events_fd(const struct probes *p);
 int probes_lost_fd(const struct probes *p);
 uint64_t probes_lost(const struct probes *p);
+/* Copies the names the drop programs made into kn (before the maps go). */
+int probes_read_names(const struct probes *p, struct kernel_names *kn);
 /* Program fds of the drop and netfilter programs that were loaded, for --stats. */
 int probes_prog_fds(const struct probes *p, int *fds, const char **names, int max);
 /* Detaches everything in reverse order and unloads. */

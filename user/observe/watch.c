@@ -161,9 +161,11 @@ void observers_stop(struct observers *o)
 		close(o->stats_fd);
 		o->stats_fd = -1;
 	}
-	/* The counter lives in a map: read it before the programs and maps go. */
-	if (o->probes.skel)
+	/* The counter and the names live in maps: read them before the programs and maps go. */
+	if (o->probes.skel) {
 		o->lost = probes_lost(&o->probes);
+		probes_read_names(&o->probes, &o->names);
+	}
 	tc_observers_destroy(&o->tc);
 	probes_destroy(&o->probes);
 }
