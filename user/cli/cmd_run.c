@@ -56,6 +56,22 @@ struct run_opts {
 	const struct fault *fault;
 };
 
+static void run_opts_default(struct run_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	lab_config_default(&o->cfg);
+	o->probe = (struct probe_opts)PROBE_OPTS_DEFAULT;
+	o->from = 1;
+	o->to = 2;
+	o->observe.links_are_ours = 1;
+	/*
+	 * The lab's links are its own and go with it: clsact filters, added and
+	 * removed in microseconds, where each tcx link waits for an RCU grace
+	 * period under rtnl to come and again to go (some 13 ms each here).
+	 */
+	o->observe.attach = OBSERVE_ATTACH_CLSACT;
+}
+
 static int parse_run(int argc, char **argv, struct run_opts *o)
 {
 	enum { OPT_FROM = 2000, OPT_TO, OPT_BREAK, OPT_FIX, OPT_YES };
@@ -76,18 +92,7 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 	int opt, r;
 	long v;
 
-	memset(o, 0, sizeof(*o));
-	o->observe.links_are_ours = 1;
-	/*
-	 * The lab's links are its own and go with it: clsact filters, added and
-	 * removed in microseconds, where each tcx link waits for an RCU grace
-	 * period under rtnl to come and again to go (some 13 ms each here).
-	 */
-	o->observe.attach = OBSERVE_ATTACH_CLSACT;
-	lab_config_default(&o->cfg);
-	o->probe = (struct probe_opts)PROBE_OPTS_DEFAULT;
-	o->from = 1;
-	o->to = 2;
+	run_opts_default(o);
 	while ((opt = getopt_long(argc, argv, "c:i:kh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
