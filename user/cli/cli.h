@@ -64,18 +64,22 @@ struct probe_opts {
 int parse_probe_option(int opt, const char *arg, struct probe_opts *p);
 
 /* Observer options shared by run and trace. */
-enum { OPT_ATTACH = 1100, OPT_STATS };
+enum { OPT_ATTACH = 1100, OPT_STATS, OPT_BUFFER };
 #define OBSERVE_LONG_OPTIONS \
 	{ "attach", required_argument, NULL, OPT_ATTACH }, \
-	{ "stats", no_argument, NULL, OPT_STATS }
+	{ "stats", no_argument, NULL, OPT_STATS }, \
+	{ "buffer", required_argument, NULL, OPT_BUFFER }
 #define OBSERVE_OPTIONS_HELP \
 	"      --attach MODE  tc observers as tcx links (tcx; clsact where the kernel\n" \
 	"                     has none) or as clsact filters (clsact)\n" \
-	"      --stats        the kernel's run time per BPF program, at the end\n"
+	"      --stats        the kernel's run time per BPF program, at the end\n" \
+	"      --buffer KB    ring buffer for events, 4 to 1048576 KiB (default 4096)\n"
 /* -1 bad value (printed), 0 handled, 1 not an observer option. */
 int parse_observe_option(int opt, const char *arg, struct observe_opts *o);
 /* "observers: ..." and a note for each kind of evidence this kernel cannot give. */
 void print_observers(const struct observers *o, const char *suffix);
+/* Events the ring buffer could not hold, and what to do about it (nothing if none). */
+void print_lost(const struct observers *o);
 /* --stats figures, when asked for. */
 void print_stats(const struct observers *o);
 

@@ -281,6 +281,7 @@ static int trace_lab(const struct run_opts *o, struct lab *lab, struct lab_trace
 	}
 	observers_filter_icmp_id(&obs, sum.id, &lab->cfg.subnet);
 	*have_verdict = report(o, lab, &obs, lt, &sum, v);
+	print_lost(&obs);
 	print_stats(&obs);
 	ret = stop_requested ? EXIT_FAIL : sum.received == sum.sent ? EXIT_PASS : EXIT_FAIL;
 cleanup:

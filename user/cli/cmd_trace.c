@@ -44,7 +44,6 @@ static const char trace_usage[] =
 	"  --interface IF     observe only the links named IF\n"
 	"  --namespace NS     observe only the links in NS (a label or name shown\n"
 	"                     under 'topology:')\n"
-	"  --buffer KB        ring buffer size, 4 to 1048576 KiB (default 4096)\n"
 	OBSERVE_OPTIONS_HELP
 	"  -h, --help         this help\n"
 	"\n"
@@ -93,15 +92,14 @@ static int check_trace(const struct trace_opts *o)
 	return 0;
 }
 
-enum { OPT_FULL = 3100, OPT_HOST, OPT_ICMP_ID, OPT_PROTO, OPT_INTERFACE, OPT_NAMESPACE, OPT_BUFFER };
+enum { OPT_FULL = 3100, OPT_HOST, OPT_ICMP_ID, OPT_PROTO, OPT_INTERFACE, OPT_NAMESPACE };
 #define PASSIVE_LONG_OPTIONS \
 	{ "full", no_argument, NULL, OPT_FULL }, \
 	{ "host", required_argument, NULL, OPT_HOST }, \
 	{ "icmp-id", required_argument, NULL, OPT_ICMP_ID }, \
 	{ "proto", required_argument, NULL, OPT_PROTO }, \
 	{ "interface", required_argument, NULL, OPT_INTERFACE }, \
-	{ "namespace", required_argument, NULL, OPT_NAMESPACE }, \
-	{ "buffer", required_argument, NULL, OPT_BUFFER }
+	{ "namespace", required_argument, NULL, OPT_NAMESPACE }
 
 /* Passive mode's options: -1 bad value (printed), 0 handled, 1 not one of them. */
 static int parse_passive_option(int opt, const char *arg, struct trace_opts *o)
@@ -138,11 +136,6 @@ static int parse_passive_option(int opt, const char *arg, struct trace_opts *o)
 	case OPT_NAMESPACE:
 		*(opt == OPT_INTERFACE ? &o->only_if : &o->only_ns) = arg;
 		break;
-	case OPT_BUFFER:
-		if (parse_int("--buffer", arg, 4, 1048576, &v))
-			return -1;
-		o->observe.buffer_kb = (unsigned int)v;
-		return 0;
 	default:
 		return 1;
 	}
@@ -304,6 +297,7 @@ static int trace_passive(const struct trace_opts *o, struct observers *obs, cons
 	observers_watch(obs, o->duration_s * 1000);
 	observers_stop(obs);
 	verdicts = session_report(obs, tg, NULL, 0, NULL, NULL);
+	print_lost(obs);
 	print_stats(obs);
 	return verdicts < 0 ? EXIT_ENV : verdicts ? EXIT_FAIL : EXIT_PASS;
 }
@@ -332,6 +326,7 @@ static int trace_probe(const struct trace_opts *o, struct observers *obs, const 
 	verdicts = session_report(obs, tg, &flow, 1, &sum, NULL);
 	if (verdicts < 0)
 		err_msg("trace: cannot analyse the trace: %s", strerror(-verdicts));
+	print_lost(obs);
 	print_stats(obs);
 	return stop_requested || sum.received < sum.sent ? EXIT_FAIL : EXIT_PASS;
 }

@@ -6,7 +6,14 @@
 
 int parse_observe_option(int opt, const char *arg, struct observe_opts *o)
 {
+	long v;
+
 	switch (opt) {
+	case OPT_BUFFER:
+		if (parse_int("--buffer", arg, 4, 1048576, &v))
+			return -1;
+		o->buffer_kb = (unsigned int)v;
+		return 0;
 	case OPT_ATTACH:
 		if (strcmp(arg, "tcx") && strcmp(arg, "clsact")) {
 			err_msg("invalid --attach '%s': expected tcx or clsact", arg);
@@ -28,6 +35,20 @@ void print_observers(const struct observers *o, const char *suffix)
 	printf("observers: %s%s\n", observers_describe(o, line, sizeof(line)), suffix);
 	for (int i = 0; i < o->nnotes; i++)
 		printf("%s\n", o->notes[i]);
+}
+
+void print_lost(const struct observers *o)
+{
+	unsigned long long lost = o->lost + o->col.oom;
+	unsigned int kb = o->opts.buffer_kb ? o->opts.buffer_kb : OBSERVE_BUFFER_KB;
+
+	if (!lost)
+		return;
+	printf("lost: %llu event(s) did not fit in the ring buffer (%u KiB)%s: the hops, drops and verdicts above may miss them; "
+	       "rerun with --buffer %u, or trace less (%s)\n", lost, kb, o->col.oom ? " or in memory" : "",
+	       kb <= 262144 ? kb * 4 : 1048576,
+	       o->opts.tc_dirs == TC_INGRESS || o->opts.nf_on_demand ? "--host, --icmp-id, --proto, --interface" :
+	       "fewer probes, a longer --interval");
 }
 
 void print_stats(const struct observers *o)

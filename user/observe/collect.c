@@ -23,9 +23,8 @@ static int on_event(void *ctx, void *data, size_t size)
 		c->cap = cap;
 	}
 	memcpy(&c->events[c->count], data, sizeof(struct nstrace_event));
-	if (c->fixup)
-		c->fixup(c->fixup_ctx, &c->events[c->count]);
-	c->count++;
+	if (!c->fixup || c->fixup(c->fixup_ctx, &c->events[c->count]))
+		c->count++;
 	return 0;
 }
 

@@ -12,8 +12,8 @@ struct collector {
 	struct nstrace_event *events;
 	int count, cap;
 	int oom;	/* events dropped in user space for lack of memory */
-	/* Completes each event as it arrives (tc: the namespace from the observer id). */
-	void (*fixup)(void *ctx, struct nstrace_event *e);
+	/* Completes each event as it arrives (tc: the namespace from the observer id); 0 drops it. */
+	int (*fixup)(void *ctx, struct nstrace_event *e);
 	void *fixup_ctx;
 };
 

@@ -27,16 +27,24 @@ static const char *namer_symbol(const void *ctx, uint64_t addr, char *buf, int s
 }
 
 /* tc events name the attachment, not the namespace: the observer id does. */
-static void fixup_event(void *ctx, struct nstrace_event *e)
+static int fixup_event(void *ctx, struct nstrace_event *e)
 {
 	struct observers *o = ctx;
 
+	/*
+	 * Hooks are attached one after the other (a tcx link takes a grace
+	 * period): before the last one is in, a packet shows only some of its
+	 * hops, and would read as lost on the way.
+	 */
+	if (e->ts_ns < o->ready_ns)
+		return 0;
 	if (e->source == NSTRACE_SRC_TC)
 		e->netns_ino = tc_observers_netns(&o->tc, e->observer, e->ifindex);
 	if (e->proto == NSTRACE_PROTO_ICMP) {
 		o->nf_wanted = 1;
 		o->nf_last_icmp_ns = e->ts_ns;
 	}
+	return 1;
 }
 
 static void add_note(struct observers *o, const char *fmt, const char *why)
@@ -169,7 +177,6 @@ int observers_start(struct observers *o, const struct observe_link *links, int n
 		o->opts.tc_dirs = TC_INGRESS | TC_EGRESS;
 	o->nf = nf;
 	o->nnf = nnf;
-	o->stats_fd = -1;
 	o->tc.keep_qdisc = !opts->links_are_ours;
 	msg[0] = '\0';
 	raise_fd_limit();
@@ -180,6 +187,7 @@ int observers_start(struct observers *o, const struct observe_link *links, int n
 	features_probe(&o->feat, forced);
 	err = load_all(o, links, nlinks, msg, msglen);
 	if (!err && opts->stats) {
+		o->stats_on = 1;
 		o->stats_fd = stats_enable();
 		if (o->stats_fd < 0)
 			fprintf(stderr, "nstrace: warning: --stats: the kernel refused BPF_ENABLE_STATS: %s\n",
@@ -201,6 +209,7 @@ int observers_start(struct observers *o, const struct observe_link *links, int n
 		o->col.fixup_ctx = o;
 	}
 	o->ntc_links = nlinks;
+	o->ready_ns = monotonic_ns();
 	if (err && !msg[0])
 		snprintf(msg, msglen, "cannot attach the observers: %s", strerror(-err));
 	if (!err)

@@ -71,7 +71,8 @@ struct observers {
 	int nf_armed, nf_wanted;	/* on demand: attached now / ICMP seen since */
 	int nf_warned;			/* skipped hooks are said once, not at every arming */
 	uint64_t nf_last_icmp_ns;
-	int stats_fd;
+	uint64_t ready_ns;		/* every hook attached: events from before are partial */
+	int stats_on, stats_fd;		/* --stats: counting (fd -1 if the kernel refused) */
 	struct prog_stat stats[OBSERVE_MAX_STATS];
 	int nstats;
 	uint64_t lost;			/* ring buffer full, read before the programs go */

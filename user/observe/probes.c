@@ -13,7 +13,7 @@
 #include "observe/probes.h"
 
 /* A netfilter priority another BPF program holds: how far to look for a free one. */
-#define NF_PRIO_TRIES 16
+#define NF_PRIO_TRIES 8
 
 static const char *const hook_names[] = { "PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING" };
 
@@ -127,9 +127,14 @@ static int nf_grow(struct probes *p)
 	return 0;
 }
 
+/*
+ * The last edge goes in before the first and comes out after it: a packet
+ * the first edge saw is then always seen by the last one too, unless the hook
+ * really kept it (each traversal of a hook uses one snapshot of its entries).
+ */
 int probes_attach_nf_hook(struct probes *p, int netns_fd, int hook, char *msg, int msglen)
 {
-	struct bpf_program *progs[2] = { p->skel->progs.nf_first, p->skel->progs.nf_last };
+	struct bpf_program *progs[2] = { p->skel->progs.nf_last, p->skel->progs.nf_first };
 	int err = nf_grow(p);
 
 	if (err) {
@@ -137,7 +142,7 @@ int probes_attach_nf_hook(struct probes *p, int netns_fd, int hook, char *msg, i
 		return err;
 	}
 	for (int i = 0; i < 2; i++) {
-		struct nf_req r = { bpf_program__fd(progs[i]), hook, i == 0, -1, 0 };
+		struct nf_req r = { bpf_program__fd(progs[i]), hook, i == 1, -1, 0 };
 
 		err = netns_call(netns_fd, nf_link_in_ns, &r);
 		if (err) {
@@ -217,9 +222,15 @@ int probes_read_names(const struct probes *p, struct kernel_names *kn)
 
 int probes_prog_fds(const struct probes *p, int *fds, const char **names, int max)
 {
-	struct bpf_program *progs[] = { p->skel->progs.trace_drop, p->skel->progs.trace_drop_noreason,
-					p->skel->progs.nf_first, p->skel->progs.nf_last };
+	struct bpf_program *progs[4];
 	int n = 0;
+
+	if (!p->skel)
+		return 0;
+	progs[0] = p->skel->progs.trace_drop;
+	progs[1] = p->skel->progs.trace_drop_noreason;
+	progs[2] = p->skel->progs.nf_first;
+	progs[3] = p->skel->progs.nf_last;
 
 	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]) && n < max; i++) {
 		if (bpf_program__fd(progs[i]) < 0)

@@ -18,6 +18,8 @@
  * takes about a round trip.
  */
 #define SETTLE_MIN_MS 2
+/* Passive: how long to keep reading after the watch ends (a lab's round trip is well under 1 ms). */
+#define WATCH_SETTLE_MS 50
 /* One wait for events while probing or watching. */
 #define SLICE_MS 10
 
@@ -115,6 +117,8 @@ void observers_watch(struct observers *o, int duration_ms)
 		collector_wait(&o->col, 100);
 		observers_nf_tick(o);
 	}
+	/* What is on its way when we stop: the replies to the last requests seen. */
+	collector_wait(&o->col, WATCH_SETTLE_MS);
 	collector_drain(&o->col);
 }
 
@@ -156,10 +160,11 @@ void observers_stop(struct observers *o)
 {
 	if (o->col.rb)
 		collector_drain(&o->col);
-	if (o->stats_fd >= 0) {
+	if (o->stats_on) {
 		read_stats(o);
-		close(o->stats_fd);
-		o->stats_fd = -1;
+		if (o->stats_fd >= 0)
+			close(o->stats_fd);
+		o->stats_on = 0;
 	}
 	/* The counter and the names live in maps: read them before the programs and maps go. */
 	if (o->probes.skel) {
