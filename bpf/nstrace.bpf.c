@@ -84,21 +84,26 @@ struct skb_pos {
  * Decode from skb->head + network_header: wherever the skb is freed, the
  * network header is where ARP/IP begins, while skb->data may still point at
  * the Ethernet header (tc) or already past IP (L4). The protocol is read
- * first, so everything that is not ARP or IPv4 costs one read.
+ * first, so everything that is not ARP or IPv4 costs one load.
+ *
+ * skb is a BTF pointer here (tp_btf, netfilter): its fields are plain loads,
+ * relocated by CO-RE, where BPF_CORE_READ would call a helper for each (some
+ * 250 ns a run on a netfilter hook that every forwarded packet crosses). Only
+ * the packet bytes behind skb->head need bpf_probe_read_kernel.
  */
 static __always_inline int decode_skb(struct sk_buff *skb, struct seen *s, struct skb_pos *pos)
 {
-	__be16 proto = BPF_CORE_READ(skb, protocol);
+	__be16 proto = skb->protocol;
 	unsigned char *head;
 	__u16 nh, mh;
 	__u32 tail;
 
 	if (proto != bpf_htons(ETH_P_IP_) && proto != bpf_htons(ETH_P_ARP_))
 		return -1;
-	head = BPF_CORE_READ(skb, head);
-	nh = BPF_CORE_READ(skb, network_header);
+	head = skb->head;
+	nh = skb->network_header;
 	/* Linear data ends at tail: headers past it live in page frags, not here. */
-	tail = BPF_CORE_READ(skb, tail);
+	tail = skb->tail;
 	if (nh == HEADER_UNSET || !nh)
 		return -1;
 	if (proto == bpf_htons(ETH_P_ARP_)) {
@@ -109,21 +114,27 @@ static __always_inline int decode_skb(struct sk_buff *skb, struct seen *s, struc
 			return -1;
 		seen_arp(s, &arp);
 	} else {
-		struct pkt_ipv4 ip;
-		struct pkt_icmp_echo icmp;
+		struct {
+			struct pkt_ipv4 ip;
+			struct pkt_icmp_echo icmp;	/* where it is without IP options */
+		} h;
 		__u32 ihl;
 
-		if (nh + sizeof(ip) > tail || bpf_probe_read_kernel(&ip, sizeof(ip), head + nh) ||
-		    ipv4_icmp_first(&ip))
+		/* One read for both headers: IP options are rare, and cost a second read. */
+		if (nh + sizeof(h.ip) > tail ||
+		    bpf_probe_read_kernel(&h, nh + sizeof(h) <= tail ? sizeof(h) : sizeof(h.ip), head + nh) ||
+		    ipv4_icmp_first(&h.ip))
 			return -1;
-		ihl = (ip.ver_ihl & 0xf) * 4;
-		if (nh + ihl + sizeof(icmp) > tail || bpf_probe_read_kernel(&icmp, sizeof(icmp), head + nh + ihl))
+		ihl = (h.ip.ver_ihl & 0xf) * 4;
+		if (nh + ihl + sizeof(h.icmp) > tail)
 			return -1;
-		seen_icmp(s, &ip, &icmp);
+		if (ihl != sizeof(h.ip) && bpf_probe_read_kernel(&h.icmp, sizeof(h.icmp), head + nh + ihl))
+			return -1;
+		seen_icmp(s, &h.ip, &h.icmp);
 	}
 	if (!seen_wanted(s))
 		return -1;
-	mh = BPF_CORE_READ(skb, mac_header);
+	mh = skb->mac_header;
 	pos->head = head;
 	pos->tail = tail;
 	pos->start = nh;
@@ -159,17 +170,17 @@ static __always_inline void capture(struct nstrace_event *e, const struct skb_po
 /* The device's namespace, or the socket's for packets not yet on a device. */
 static __always_inline __u32 skb_netns_ino(struct sk_buff *skb, __u32 *ifindex)
 {
-	struct net_device *dev = BPF_CORE_READ(skb, dev);
+	struct net_device *dev = skb->dev;
 	struct sock *sk;
 
 	if (dev) {
-		*ifindex = BPF_CORE_READ(dev, ifindex);
-		return BPF_CORE_READ(dev, nd_net.net, ns.inum);
+		*ifindex = dev->ifindex;
+		return dev->nd_net.net->ns.inum;
 	}
 	*ifindex = 0;
-	sk = BPF_CORE_READ(skb, sk);
+	sk = skb->sk;
 	if (sk)
-		return BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+		return sk->__sk_common.skc_net.net->ns.inum;
 	return 0;
 }
 
@@ -189,7 +200,7 @@ static __always_inline void observe_drop(struct sk_buff *skb, void *location, __
 	if (!e)
 		return;
 	e->skb = (__u64)skb;
-	e->len = BPF_CORE_READ(skb, len);
+	e->len = skb->len;
 	e->netns_ino = ino;
 	e->ifindex = ifindex;
 	e->location = (__u64)location;
@@ -233,7 +244,7 @@ static __always_inline int observe_nf(struct bpf_nf_ctx *ctx, __u8 edge)
 
 	if (decode_skb(skb, &s, &pos))
 		return NF_ACCEPT_;
-	ino = BPF_CORE_READ(state, net, ns.inum);
+	ino = state->net->ns.inum;
 	if (!netns_watched(ino))
 		return NF_ACCEPT_;
 	e = event_reserve(&s);
@@ -241,11 +252,11 @@ static __always_inline int observe_nf(struct bpf_nf_ctx *ctx, __u8 edge)
 		return NF_ACCEPT_;
 	skb_netns_ino(skb, &ifindex);
 	e->skb = (__u64)skb;
-	e->len = BPF_CORE_READ(skb, len);
+	e->len = skb->len;
 	e->netns_ino = ino;
 	e->ifindex = ifindex;
 	e->source = NSTRACE_SRC_NF;
-	e->nf_hook = BPF_CORE_READ(state, hook);
+	e->nf_hook = state->hook;
 	e->nf_edge = edge;
 	capture(e, &pos);
 	event_submit(e);

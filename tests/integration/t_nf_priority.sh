@@ -4,7 +4,8 @@
 # BPF program holds is retried next to it; when every priority nstrace tries
 # is taken, the hook is skipped with a one-line warning and the session goes
 # on. The sessions that hold the priorities are passive traces of the same lab
-# (--full: netfilter observers from the start; --namespace host: only there).
+# (--namespace: only in its host namespace), which arm their netfilter
+# observers when they see ICMP: a ping arms them before each run.
 . "$(dirname "$0")/lib.sh"
 lab="$UNIQ"
 on_exit "$NSTRACE" down --lab "$lab"
@@ -17,13 +18,15 @@ on_exit kill_holders
 hold() {
 	local k
 	for k in $(seq 1 "$1"); do
-		"$NSTRACE" trace --passive --lab "$lab" --full --namespace "$lab-host" --attach clsact --duration 60 \
+		"$NSTRACE" trace --passive --lab "$lab" --namespace "$lab-host" --attach clsact --duration 60 \
 			>"$OUT.hold$k" 2>&1 &
 		pids+=($!)
 		on_exit rm -f "$OUT.hold$k"
 		for _ in $(seq 1 100); do grep -q '^watching' "$OUT.hold$k" && break; sleep 0.1; done
 		grep -q '^watching' "$OUT.hold$k" || { fail "holder $k started"; cat "$OUT.hold$k"; return 1; }
 	done
+	ip netns exec "$lab-ns1" ping -c 1 -W 1 10.200.0.2 >/dev/null 2>&1
+	sleep 0.5
 	pass "$1 other session(s) hold netfilter priorities in $lab-host"
 }
 

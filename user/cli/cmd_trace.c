@@ -37,7 +37,7 @@ static const char trace_usage[] =
 	"Passive mode observes each hop once (tc ingress of every link: what leaves\n"
 	"one end of a veth enters the other) and arms its netfilter observers while\n"
 	"ICMP is seen; filtered-out packets cost no event (the BPF programs drop them):\n"
-	"  --full             tc ingress and egress, netfilter observers all along\n"
+	"  --full             tc ingress and egress of every link (twice the hooks)\n"
 	"  --host IP          only ARP/ICMP from or to IP\n"
 	"  --icmp-id ID       only ICMP with this echo id (0 to 65535; ARP still shows)\n"
 	"  --proto P          only arp, or only icmp\n"
@@ -369,9 +369,13 @@ int cmd_trace(int argc, char **argv)
 		ret = EXIT_USAGE;
 		goto cleanup;
 	}
-	/* Passive: one hook per hop, netfilter on demand (--full: all of them). Probing: everything, our id only. */
+	/*
+	 * Passive: one hook per hop (--full: both directions), netfilter hooks
+	 * only while ICMP is seen (they run for every IPv4 packet that crosses
+	 * them). Probing: everything, our id only.
+	 */
 	o.observe.tc_dirs = o.passive && !o.full ? TC_INGRESS : TC_INGRESS | TC_EGRESS;
-	o.observe.nf_on_demand = o.passive && !o.full;
+	o.observe.nf_on_demand = o.passive;
 	if (!o.passive) {
 		o.observe.filter.icmp_id = id;
 		o.observe.filter.has_icmp_id = 1;
@@ -382,6 +386,8 @@ int cmd_trace(int argc, char **argv)
 		goto cleanup;
 	}
 	print_observers(&obs, " (removed when nstrace exits)");
+	if (o.only_if || o.only_ns)
+		printf("note: --interface/--namespace observe part of the topology: a path ends where observation ends, and 'not delivered' there is no evidence of loss\n");
 	tg = (struct trace_target){ &d.topo, d.ns, d.nns };
 	ret = o.passive ? trace_passive(&o, &obs, &tg) : trace_probe(&o, &obs, &d, &tg, id);
 cleanup:

@@ -46,7 +46,10 @@ int collector_wait(struct collector *c, int timeout_ms)
 {
 	int n = ring_buffer__poll(c->rb, timeout_ms);
 
-	return n < 0 && n != -EINTR ? n : 0;
+	if (n < 0 && n != -EINTR)
+		return n;
+	/* A timeout reads nothing: what came without a wakeup is read here. */
+	return collector_drain(c);
 }
 
 void collector_close(struct collector *c)
