@@ -42,6 +42,15 @@ passive --host 10.200.0.99
 expect_no_out "--host 10.200.0.99: no packet of .1 and .2" "ICMP echo request 10.200.0.1"
 expect_no_out "--host 10.200.0.99: no ARP of .1 and .2" "ARP request who-has"
 expect_out "--host: an empty trace still ends" "events: 0 observed"
+# Two ping sessions with ids of their own (ping -e): --icmp-id keeps one.
+"$NSTRACE" trace --passive --lab "$lab" --duration 2 --icmp-id 4660 >"$OUT" 2>&1 &
+pid=$!
+for _ in $(seq 1 50); do grep -q '^watching' "$OUT" && break; sleep 0.1; done
+ip netns exec "$ns1" ping -e 4660 -c 3 -i 0.1 -W 1 -q 10.200.0.2 >/dev/null 2>&1
+ip netns exec "$ns1" ping -e 4661 -c 3 -i 0.1 -W 1 -q 10.200.0.2 >/dev/null 2>&1
+wait $pid
+expect_out "--icmp-id 4660: its echo requests" "id 0x1234 seq 3"
+expect_no_out "--icmp-id 4660: not the other session's" "id 0x1235"
 passive --interface veth-br2 --proto icmp
 expect_out "--interface: one link observed" "observers: tcx ingress on 1 links"
 expect_no_out "--interface veth-br2: nothing seen at veth-br1" "veth-br1     ingress"
