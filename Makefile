@@ -150,8 +150,10 @@ bench-cost bench-startup: deps
 	$(Q)$(MAKE) --no-print-directory all bench-bins
 	$(Q)./bench/$(@:bench-%=%).sh
 
+# The running kernel's types, for every arch (see BPF_CFLAGS); written whole or not at all.
 vmlinux:
-	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux/vmlinux.h
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux/vmlinux.h.tmp
+	mv vmlinux/vmlinux.h.tmp vmlinux/vmlinux.h
 
 install: $(OUTPUT)/nstrace
 	install -D -m 0755 $< $(DESTDIR)$(PREFIX)/sbin/nstrace

@@ -187,7 +187,7 @@ for cfg in passive full; do
 	start "$cfg"
 	read -r sent secs got < <(ip netns exec "$NS1" python3 "$ROOT/bench/icmp_flood.py" 10.200.0.2 "$FLOOD_PPS" "$SECS")
 	stop
-	rate=$(awk -v s="$sent" -v t="$secs" 'BEGIN {printf "%.0f", t > 0 ? s / t : 0}')
+	rate=$(awk -v s="$sent" -v t="$secs" 'BEGIN {printf "%.0f", (t > 0) ? s / t : 0}')
 	events=$(sed -nE 's/^events: ([0-9]+) observed.*/\1/p' "$TMP/tracer.log")
 	lost=$(sed -nE 's/^events: [0-9]+ observed, ([0-9]+) LOST.*/\1/p' "$TMP/tracer.log")
 	printf '  %-8s %6s requests/s (%s of %s answered): %8s events, %s lost  %s\n' "$cfg" "$rate" "$got" "$sent" \
