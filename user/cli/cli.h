@@ -69,11 +69,6 @@ enum { OPT_ATTACH = 1100, OPT_STATS, OPT_BUFFER };
 	{ "attach", required_argument, NULL, OPT_ATTACH }, \
 	{ "stats", no_argument, NULL, OPT_STATS }, \
 	{ "buffer", required_argument, NULL, OPT_BUFFER }
-#define OBSERVE_OPTIONS_HELP \
-	"      --attach MODE  tc observers as tcx links (tcx; clsact where the kernel\n" \
-	"                     has none) or as clsact filters (clsact)\n" \
-	"      --stats        the kernel's run time per BPF program, at the end\n" \
-	"      --buffer KB    ring buffer for events, 4 to 1048576 KiB (default 4096)\n"
 /* -1 bad value (printed), 0 handled, 1 not an observer option. */
 int parse_observe_option(int opt, const char *arg, struct observe_opts *o);
 /* "observers: ..." and a note for each kind of evidence this kernel cannot give. */

@@ -32,8 +32,10 @@ static const char run_usage[] =
 	"      --fix          apply the verdict's first fix and trace again\n"
 	"      --yes          allow --fix to change the real host (not --isolated)\n"
 	LAB_OPTIONS_HELP
-	OBSERVE_OPTIONS_HELP
-	"                     (run: clsact by default, its links are its own)\n"
+	"      --attach MODE  tc observers as clsact filters (clsact: the default, the\n"
+	"                     links are run's own) or as tcx links (tcx)\n"
+	"      --stats        the kernel's run time per BPF program, at the end\n"
+	"      --buffer KB    ring buffer for events, 4 to 1048576 KiB (default 4096)\n"
 	"  -h, --help         this help\n"
 	"\n"
 	"Environment: NSTRACE_FORCE=clsact,no-nflink,no-drop-reason (or old) takes the\n"

@@ -44,7 +44,10 @@ static const char trace_usage[] =
 	"  --interface IF     observe only the links named IF\n"
 	"  --namespace NS     observe only the links in NS (a label or name shown\n"
 	"                     under 'topology:')\n"
-	OBSERVE_OPTIONS_HELP
+	"  --attach MODE      tc observers as tcx links (tcx: the default; clsact where\n"
+	"                     the kernel has none) or as clsact filters (clsact)\n"
+	"  --stats            the kernel's run time per BPF program, at the end\n"
+	"  --buffer KB        ring buffer for events, 4 to 1048576 KiB (default 4096)\n"
 	"  -h, --help         this help\n"
 	"\n"
 	"Environment: NSTRACE_FORCE=clsact,no-nflink,no-drop-reason (or old) takes the\n"
