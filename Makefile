@@ -36,7 +36,11 @@ CFLAGS   ?= -O2 -g
 CFLAGS   += -Wall -Wextra -Werror -std=gnu11 -Iinclude -I$(OUTPUT) -Iuser -MMD -MP
 ALL_CFLAGS = $(CFLAGS) $(PKG_CFLAGS)
 LDLIBS   += $(PKG_LIBS)
-BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ivmlinux/$(ARCH) -Iinclude -Wall -Werror
+# One vmlinux/vmlinux.h for every arch: the programs read kernel structs only
+# through CO-RE and use nothing arch-specific (no pt_regs, no kprobes), so
+# 'make ARCH=arm64 bpf' builds the arm64 objects here. Little-endian arches only
+# (-target bpf follows the host's byte order).
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ivmlinux -Iinclude -Wall -Werror
 
 ifeq ($(V),1)
 Q =
@@ -54,11 +58,14 @@ PURE_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(sort $(foreach l,$(PURE_LA
 BPF_SRCS  := $(sort $(wildcard bpf/*.bpf.c))
 BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.bpf.o,$(BPF_SRCS))
 SKELS     := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.skel.h,$(BPF_SRCS))
+# bench/: the floor program and its loader (bench/cost.sh), built by 'make bench-bins'.
+BENCH_BINS := $(OUTPUT)/bench/floor.bpf.o $(OUTPUT)/bench/floor
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
 
 .DELETE_ON_ERROR:
-.PHONY: all bpf clean deps check-deps run test unit-test unit-bins integration-test vmlinux bench install
+.PHONY: all bpf clean deps check-deps run test unit-test unit-bins integration-test vmlinux bench bench-bins \
+	bench-cost bench-startup bench-lab install
 
 all: $(OUTPUT)/nstrace
 
@@ -75,6 +82,18 @@ $(OUTPUT)/%.bpf.o: bpf/%.bpf.c | check-deps $(OUTPUT)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -MMD -MP -MF $@.d -c $< -o $@
 
 bpf: $(BPF_OBJS)
+
+$(OUTPUT)/bench/%.bpf.o: bench/%.bpf.c | check-deps
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -MMD -MP -MF $@.d -c $< -o $@
+
+$(OUTPUT)/bench/floor: bench/floor.c | check-deps
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) $< $(LDLIBS) -o $@
+
+bench-bins: $(BENCH_BINS)
 
 $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
@@ -116,12 +135,25 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory all unit-bins
 	$(Q)./tests/run.sh
 
+# Benchmarks (root): lab build vs an ip script, observer cost, start-up. Not tests.
 bench: deps
+	$(Q)$(MAKE) --no-print-directory all bench-bins
+	$(Q)./bench/lab_build.sh
+	$(Q)./bench/cost.sh
+	$(Q)./bench/startup.sh
+
+bench-lab: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)./bench/lab_build.sh
 
+bench-cost bench-startup: deps
+	$(Q)$(MAKE) --no-print-directory all bench-bins
+	$(Q)./bench/$(@:bench-%=%).sh
+
+# The running kernel's types, for every arch (see BPF_CFLAGS); written whole or not at all.
 vmlinux:
-	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux/$(ARCH)/vmlinux.h
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux/vmlinux.h.tmp
+	mv vmlinux/vmlinux.h.tmp vmlinux/vmlinux.h
 
 install: $(OUTPUT)/nstrace
 	install -D -m 0755 $< $(DESTDIR)$(PREFIX)/sbin/nstrace
@@ -129,4 +161,4 @@ install: $(OUTPUT)/nstrace
 clean:
 	rm -rf $(OUTPUT)
 
--include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/user/*/*.d $(OUTPUT)/tests/*.d)
+-include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/user/*/*.d $(OUTPUT)/tests/*.d $(OUTPUT)/bench/*.d)

@@ -23,26 +23,26 @@ build_needs=(
 	"zlib headers:hdr zlib.h:zlib1g-dev:zlib-devel:zlib"
 )
 
-# Debian package : command or file that proves it is installed (build and tests)
+# Debian package : Fedora : Arch : command or file that proves it is installed (build and tests)
 install_needs=(
-	"clang:clang"
-	"llvm:llvm-strip"
-	"make:make"
-	"gcc:gcc"
-	"pkg-config:pkg-config"
-	"libbpf-dev:/usr/include/bpf/libbpf.h"
-	"bpftool:bpftool"
-	"libelf-dev:/usr/include/libelf.h"
-	"zlib1g-dev:/usr/include/zlib.h"
-	"libmnl-dev:/usr/include/libmnl/libmnl.h"
-	"iproute2:ip"
-	"iptables:iptables"
-	"arptables:arptables"
-	"ebtables:ebtables"
-	"nftables:nft"
-	"iputils-ping:ping"
-	"procps:sysctl"
-	"util-linux:unshare"
+	"clang:clang:clang:clang"
+	"llvm:llvm:llvm:llvm-strip"
+	"make:make:make:make"
+	"gcc:gcc:gcc:gcc"
+	"pkg-config:pkgconf-pkg-config:pkgconf:pkg-config"
+	"libbpf-dev:libbpf-devel:libbpf:/usr/include/bpf/libbpf.h"
+	"bpftool:bpftool:bpf:bpftool"
+	"libelf-dev:elfutils-libelf-devel:libelf:/usr/include/libelf.h"
+	"zlib1g-dev:zlib-devel:zlib:/usr/include/zlib.h"
+	"libmnl-dev:libmnl-devel:libmnl:/usr/include/libmnl/libmnl.h"
+	"iproute2:iproute:iproute2:ip"
+	"iptables:iptables-nft:iptables-nft:iptables"
+	"arptables:arptables-legacy:arptables:arptables"
+	"ebtables:ebtables-legacy:ebtables:ebtables"
+	"nftables:nftables:nftables:nft"
+	"iputils-ping:iputils:iputils:ping"
+	"procps:procps-ng:procps-ng:sysctl"
+	"util-linux:util-linux:util-linux:unshare"
 )
 
 has_cmd() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/sbin/$1" ] || [ -x "$1" ]; }
@@ -68,24 +68,26 @@ if [ "${1:-}" = "--check" ]; then
 	exit $missing
 fi
 
-missing=()
+missing=() missing_rows=()
 for n in "${install_needs[@]}"; do
-	proof=${n#*:}
+	IFS=: read -r deb fedora arch proof <<<"$n"
 	case "$proof" in
 	/*) [ -e "$proof" ] ;;
 	*) has_cmd "$proof" ;;
-	esac || missing+=("${n%%:*}")
+	esac && continue
+	missing+=("$deb")
+	missing_rows+=("$(printf '  %-14s Fedora: %-22s Arch: %s' "$deb" "$fedora" "$arch")")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
-if ! command -v apt-get >/dev/null 2>&1; then
-	echo "nstrace: missing packages: ${missing[*]}: no apt-get here; install their equivalents (scripts/deps.sh --check names them for Fedora and Arch)" >&2
+# Where this script cannot install, it says what to install on each distro.
+cannot_install() {
+	echo "nstrace: missing packages: ${missing[*]}: $1; install them (Debian/Ubuntu, Fedora, Arch names):" >&2
+	printf '%s\n' "${missing_rows[@]}" >&2
 	exit 1
-fi
-if [ "$(id -u)" -ne 0 ]; then
-	echo "nstrace: missing packages: ${missing[*]}: installing needs root (run: sudo make deps)" >&2
-	exit 1
-fi
+}
+command -v apt-get >/dev/null 2>&1 || cannot_install "no apt-get here"
+[ "$(id -u)" -eq 0 ] || cannot_install "installing needs root (on Debian/Ubuntu: sudo make deps)"
 echo "installing: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq

@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-# 'run' killed with SIGKILL mid-probe: its BPF programs go with the process
-# (tcx links are not pinned), the lab stays, status shows it, down --lab
-# removes it.
+# 'run' killed with SIGKILL mid-probe: the lab stays, status shows it, down
+# --lab removes it, and nothing is left. run attaches clsact filters to the
+# lab's own links (a tcx link costs an RCU grace period to come and to go):
+# those stay with the lab until down removes its links; every other program
+# (drops, netfilter) goes with the process. With --attach tcx every program
+# goes with the process.
 . "$(dirname "$0")/lib.sh"
 
 # kill9 MODE LAB RUN-ARGS...
 kill9() {
-	local mode=$1 lab=$2 pid i left
+	local mode=$1 lab=$2 pid i left tcx=0
 	shift 2
+	case " $* " in *" --attach tcx "*) tcx=1 ;; esac
 	on_exit "$NSTRACE" down --lab "$lab"
 
 	"$NSTRACE" run --lab "$lab" --count 100 --interval 100 "$@" >/dev/null 2>&1 &
@@ -25,15 +29,24 @@ kill9() {
 	RC=$?
 	[ $RC -eq 137 ] && pass "$mode: run died of SIGKILL" || fail "$mode: run exited $RC, expected 137 (SIGKILL)"
 
-	# The kernel releases the links and programs as the process's files close;
-	# allow it a moment, no more.
-	for i in $(seq 1 10); do
+	# The kernel releases the links and programs as the process's files close
+	# (tracing programs after an RCU tasks-trace grace period); allow it 2 s.
+	# What clsact filters hold stays on the lab's links until down.
+	for i in $(seq 1 20); do
 		left=$(nstrace_progs)
+		[ "$tcx" -eq 0 ] && left=$(echo "$left" | while read -r _ _ id; do
+			[ -n "$id" ] && bpftool prog show id "$id" 2>/dev/null | grep -qE ' name tc_(ingress|egress) ' ||
+				echo "$id"; done)
 		[ -z "$left" ] && break
 		sleep 0.1
 	done
-	[ -z "$left" ] && pass "$mode: BPF programs gone with the process" ||
-		fail "$mode: BPF programs left after SIGKILL: $left"
+	if [ "$tcx" -eq 1 ]; then
+		[ -z "$left" ] && pass "$mode: BPF programs gone with the process" ||
+			fail "$mode: BPF programs left after SIGKILL: $left"
+	else
+		[ -z "$left" ] && pass "$mode: only the tc filters on the lab's own links outlive the process" ||
+			fail "$mode: programs other than the lab's tc filters left after SIGKILL: $left"
+	fi
 
 	run_nst status
 	[ "$RC" -eq 0 ] || [ "$RC" -eq 1 ] && pass "$mode: status after SIGKILL (exit $RC)" ||
@@ -46,6 +59,7 @@ kill9() {
 }
 
 kill9 isolated "$UNIQ" --isolated
+kill9 isolated-tcx "$UNIQ-t" --isolated --attach tcx
 
 # The root-namespace mode: its ports are named after the lab there, so it
 # never clashes with another lab in the root namespace.

@@ -76,6 +76,8 @@ static inline const char *fake_reason(const void *ctx, uint32_t reason)
 		return "QDISC_DROP";
 	case REASON_NEIGH_FAILED:
 		return "NEIGH_FAILED";
+	case NSTRACE_REASON_UNKNOWN:
+		return "reason unknown";
 	}
 	return NULL;
 }
@@ -113,6 +115,8 @@ struct scenario {
 	int rc;
 	int audited;		/* st holds the audit's facts: the rules may use them */
 	struct state st;	/* routes, neighbours, FDB, firewalls; ns and links point at the above */
+	struct evidence_gaps gaps;	/* what the observers could not give */
+	const struct namer *nm;		/* names of reasons and symbols (setup: the fake one) */
 };
 
 static inline void set_addr(struct link_state *l, const char *addr, int prefixlen)
@@ -320,8 +324,9 @@ static inline int run(struct scenario *s)
 	e.ev = s->ev;
 	e.nev = s->nev;
 	e.pl = &pl;
-	e.nm = &namer;
+	e.nm = s->nm ? s->nm : &namer;
 	e.flow = s->flow;
+	e.gaps = s->gaps;
 	if (s->audited) {
 		s->st.ns = s->ns;
 		s->st.nns = s->nns;

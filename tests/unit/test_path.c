@@ -237,18 +237,19 @@ static void test_missing_hops(void)
 	}
 	packet_list_free(&pl);
 
+	/* A veth pair is a cable: veth-ns2's ingress proves veth-br2 sent it (passive mode relies on it). */
 	CHECK_STR(one_path(&t, no_br2, N(no_br2), &pl, buf, sizeof(buf), "missing veth-br2"),
-		  "NS1 (veth-ns1) → veth-br1 → br0* → veth-br2* → veth-ns2 (NS2)",
-		  "missing veth-br2 egress: veth-br2 inferred from the far end");
+		  "NS1 (veth-ns1) → veth-br1 → br0* → veth-br2 → veth-ns2 (NS2)",
+		  "missing veth-br2 egress: veth-br2 seen through its cable (veth-ns2 ingress)");
 	if (pl.n == 1)
 		CHECK(pl.pkts[0].delivered == 1, "missing veth-br2 egress: still delivered");
 	packet_list_free(&pl);
 
 	CHECK_STR(one_path(&t, no_ns1, N(no_ns1), &pl, buf, sizeof(buf), "missing veth-ns1"),
-		  "veth-br1 → br0* → veth-br2 → veth-ns2 (NS2)",
-		  "missing veth-ns1 egress: path starts at the first sighting");
+		  "NS1 (veth-ns1) → veth-br1 → br0* → veth-br2 → veth-ns2 (NS2)",
+		  "missing veth-ns1 egress: veth-ns1 seen through its cable (veth-br1 ingress)");
 	if (pl.n == 1) {
-		CHECK(pl.pkts[0].origin_known == 0, "missing veth-ns1 egress: origin not known");
+		CHECK(pl.pkts[0].origin_known == 1, "missing veth-ns1 egress: the sender's end is known by its cable");
 		CHECK(pl.pkts[0].delivered == 1, "missing veth-ns1 egress: delivered");
 	}
 	packet_list_free(&pl);
@@ -285,6 +286,47 @@ static void test_drop(void)
 		CHECK(last >= 0 && p->hops[last].ifidx == PORT(1) && p->hops[last].ingress_seen &&
 		      !p->hops[last].egress_seen, "drop: last observed is veth-br1, ingress seen");
 	}
+	packet_list_free(&pl);
+}
+
+/*
+ * Passive mode observes tc ingress only: one hook per hop, each veth pair a
+ * cable whose sending end is proven by the ingress at the other.
+ */
+static void test_ingress_only(void)
+{
+	struct topo t = lab(3);
+	struct nstrace_event req = echo(NSTRACE_ICMP_ECHO, "10.200.0.1", "10.200.0.2", 1);
+	struct nstrace_event a2 = arp_req("10.200.0.1", "10.200.0.2");
+	struct nstrace_event full[] = { tc(&t, req, PORT(1), IN, 2000), tc(&t, req, END(2), IN, 4000) };
+	struct nstrace_event dropped[] = {
+		tc(&t, req, PORT(1), IN, 2000),
+		drop(&t, req, PORT(2), REASON_NETFILTER_DROP, ADDR_NFT_DO_CHAIN, 3000),
+	};
+	struct nstrace_event flood[] = {
+		tc(&t, a2, PORT(1), IN, 2000), tc(&t, a2, END(3), IN, 3000), tc(&t, a2, END(2), IN, 3100),
+	};
+	struct packet_list pl;
+	char buf[512];
+
+	CHECK_STR(one_path(&t, full, N(full), &pl, buf, sizeof(buf), "ingress only"), ECHO_1_2,
+		  "ingress only: the whole path, only the bridge inferred");
+	if (pl.n == 1) {
+		CHECK(pl.pkts[0].delivered && pl.pkts[0].origin_known, "ingress only: delivered, origin known");
+		CHECK(pl.pkts[0].nhops == 5 && !pl.pkts[0].hops[0].egress_seen &&
+		      pl.pkts[0].hops[0].evidence == HOP_OBSERVED, "ingress only: veth-ns1 by its cable, no egress claimed");
+	}
+	packet_list_free(&pl);
+	CHECK_STR(one_path(&t, dropped, N(dropped), &pl, buf, sizeof(buf), "ingress only, dropped"),
+		  "NS1 (veth-ns1) → veth-br1", "ingress only: a packet dropped in the bridge ends at veth-br1");
+	if (pl.n == 1)
+		CHECK(!pl.pkts[0].delivered, "ingress only, dropped: not delivered");
+	packet_list_free(&pl);
+	CHECK_STR(one_path(&t, flood, N(flood), &pl, buf, sizeof(buf), "ingress only, flood"),
+		  "NS1 (veth-ns1) → veth-br1 → br0* → veth-br2 → veth-ns2 (NS2)",
+		  "ingress only: a flooded ARP follows the target's port");
+	if (pl.n == 1)
+		CHECK(pl.pkts[0].flooded, "ingress only: flooded (two ports' cables saw it)");
 	packet_list_free(&pl);
 }
 
@@ -360,7 +402,7 @@ static void test_bug_flood_missed_target_port(void)
 	char buf[512];
 
 	CHECK_STR(one_path(&t, ev, N(ev), &pl, buf, sizeof(buf), "BUG flood, target port missed"),
-		  "NS1 (veth-ns1) → veth-br1 → br0* → veth-br3* → veth-ns3 (NS3)",
+		  "NS1 (veth-ns1) → veth-br1 → br0* → veth-br3 → veth-ns3 (NS3)",
 		  "BUG pick_out_port: flood with target port egress missed still goes to the target");
 	if (pl.n == 1)
 		CHECK(pl.pkts[0].delivered == 1,
@@ -694,6 +736,7 @@ int main(void)
 	test_out_of_path_order();
 	test_missing_hops();
 	test_drop();
+	test_ingress_only();
 	test_flood();
 	test_bug_flood_missed_target_port();
 	test_host();

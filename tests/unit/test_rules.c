@@ -39,6 +39,7 @@ static void audited(struct scenario *s, const char *name, int nns)
 {
 	setup(s, name, nns);
 	s->audited = 1;
+	s->nm = &rules_namer;
 	memset(&s->st, 0, sizeof(s->st));
 	for (int i = 0; i < s->nns; i++) {
 		s->ns[i].firewall_known = s->ns[i].sysctl_known = s->ns[i].neigh_known = 1;
@@ -58,25 +59,6 @@ static void audited(struct scenario *s, const char *name, int nns)
 		}
 		memset(&l->conf, 0, sizeof(l->conf));
 	}
-}
-
-static int audited_run(struct scenario *s)
-{
-	struct packet_list pl;
-	struct evidence e;
-
-	if (path_group(s->ev, s->nev, &pl))
-		return s->rc = -1;
-	path_walk_all(&s->t, s->ev, &pl);
-	memset(&e, 0, sizeof(e));
-	s->st.ns = s->ns;
-	s->st.nns = s->nns;
-	s->st.links = s->links;
-	e = (struct evidence){ .topo = &s->t, .st = &s->st, .links = s->links, .ns = s->ns, .nns = s->nns,
-			       .ev = s->ev, .nev = s->nev, .pl = &pl, .nm = &rules_namer, .flow = s->flow };
-	s->rc = diagnose(&e, &s->v);
-	packet_list_free(&pl);
-	return s->rc;
 }
 
 static int chain(struct scenario *s, uint32_t ino, int backend, int family, const char *table, const char *name,
@@ -166,7 +148,7 @@ static void test_bridge_chain_named(void)
 	s.ns[0].bridge_nf_call_arptables = 1;
 	chain(&s, HOST_INO, FW_NFT, FW_BRIDGE, "fb", "forward", 2, FW_DROP);
 	routed_on_link(&s);
-	audited_run(&s);
+	run(&s);
 	expect(&s, "bridge-firewall-drop", 1);
 	evidence_has(&s, "nftables table bridge fb, chain forward: policy drop");
 	fix0_is(&s, "ip netns exec lab-host nft chain bridge fb forward '{ policy accept ; }'");
@@ -176,7 +158,7 @@ static void test_bridge_chain_named(void)
 	s.ns[0].bridge_nf_call_arptables = 1;
 	chain(&s, HOST_INO, FW_ARPT_LEGACY, FW_ARP, "filter", "FORWARD", 2, FW_DROP);
 	routed_on_link(&s);
-	audited_run(&s);
+	run(&s);
 	expect(&s, "br-netfilter-arp-drop", 1);
 	evidence_has(&s, "arptables-legacy table filter, chain FORWARD: policy drop");
 
@@ -186,7 +168,7 @@ static void test_bridge_chain_named(void)
 	s.ns[0].bridge_nf_call_arptables = 1;
 	chain(&s, HOST_INO, FW_NFT, FW_BRIDGE, "fb", "forward", 2, FW_DROP);
 	chain(&s, HOST_INO, FW_ARPT_LEGACY, FW_ARP, "filter", "FORWARD", 2, FW_DROP);
-	audited_run(&s);
+	run(&s);
 	CHECK(!mentions_anywhere(&s.v, "chain forward:") && !mentions_anywhere(&s.v, "chain FORWARD:"),
 	      "two candidates: no chain named without proof");
 }
@@ -216,7 +198,7 @@ static void test_counter_and_owner(void)
 	rule(&s, fwd, 7, FW_DROP, 10, 10, "ip saddr 192.0.2.0/24 counter drop");
 	rule(&s, fwd, 9, FW_DROP, 0, 3, "meta l4proto icmp counter drop");
 	routed_on_link(&s);
-	audited_run(&s);
+	run(&s);
 	expect(&s, "br-netfilter-iptables-drop", 1);
 	evidence_has(&s, "rule handle 9: meta l4proto icmp counter drop");
 	evidence_has(&s, "its counter grew by 3");
@@ -229,7 +211,7 @@ static void test_counter_and_owner(void)
 	user = chain(&s, HOST_INO, FW_NFT, FW_IPV4, "filter", "FORWARD", 2, FW_DROP);
 	snprintf(s.st.chains[user].owner, sizeof(s.st.chains[user].owner), "docker");
 	routed_on_link(&s);
-	audited_run(&s);
+	run(&s);
 	expect(&s, "br-netfilter-iptables-drop", 1);
 	evidence_has(&s, "Docker");
 	fix0_is(&s, "ip netns exec lab-host iptables -I DOCKER-USER -i br0 -o br0 -j ACCEPT");
@@ -253,7 +235,7 @@ static void test_trace_names_rule(void)
 	fb = chain(&s, HOST_INO, FW_NFT, FW_BRIDGE, "fb", "forward", 2, FW_ACCEPT);
 	rule(&s, fb, 4, FW_DROP, -1, -1, "ip protocol icmp drop");
 	routed_on_link(&s);
-	audited_run(&s);
+	run(&s);
 	CHECK(!mentions_anywhere(&s.v, "rule handle"), "no trace: no rule named");
 
 	s.st.traced = 1;
@@ -262,7 +244,7 @@ static void test_trace_names_rule(void)
 	snprintf(s.st.traces[0].table, sizeof(s.st.traces[0].table), "fb");
 	snprintf(s.st.traces[0].chain, sizeof(s.st.traces[0].chain), "forward");
 	s.st.ntraces = 1;
-	audited_run(&s);
+	run(&s);
 	expect(&s, "bridge-firewall-drop", 1);
 	evidence_has(&s, "nftables' own trace reported that rule dropped the probe");
 	evidence_has(&s, "nftables table bridge fb, chain forward: rule handle 4: ip protocol icmp drop");
@@ -270,7 +252,7 @@ static void test_trace_names_rule(void)
 
 	/* A trace of another flow's packet (another echo id) proves nothing for this one. */
 	s.st.traces[0].icmp_id = ICMP_ID + 1;
-	audited_run(&s);
+	run(&s);
 	CHECK(!mentions_anywhere(&s.v, "rule handle 4"), "another flow's trace: not this rule");
 }
 
@@ -283,7 +265,7 @@ static void test_unexplained_and_endpoint(void)
 	forward_dropped(&s);
 	s.ns[0].bridge_nf_call_iptables = 1;
 	routed_on_link(&s);
-	audited_run(&s);
+	run(&s);
 	expect(&s, "inconclusive", 0);
 	evidence_has(&s, "none on the echo request's way");
 
@@ -296,7 +278,7 @@ static void test_unexplained_and_endpoint(void)
 	}
 	chain(&s, HOST_INO + 2, FW_IPT_LEGACY, FW_IPV4, "filter", "INPUT", 1, FW_DROP);
 	routed_on_link(&s);
-	audited_run(&s);
+	run(&s);
 	expect(&s, "endpoint-firewall-drop", 1);
 	evidence_has(&s, "iptables-legacy table filter, chain INPUT: policy drop");
 	fix0_is(&s, "ip netns exec lab-ns2 iptables-legacy -t filter -P INPUT ACCEPT");
@@ -316,7 +298,7 @@ static void test_l2(void)
 	dropped(&s, arp_req(), HOST_INO, ifindex_of(&s, PORT(1)), REASON_STP_STATE, ADDR_BR_HANDLE_FRAME, 100 * MS + 6000);
 	s.links[BR].flags = 0;
 	routed_on_link(&s);
-	audited_run(&s);
+	run(&s);
 	expect(&s, "bridge-down", 1);
 	fix0_is(&s, "ip netns exec lab-host ip link set dev br0 up");
 
@@ -325,7 +307,7 @@ static void test_l2(void)
 	arp_to_bridge(&s, 100 * MS);
 	s.links[PORT(2)].port.bcast_flood = 0;
 	routed_on_link(&s);
-	audited_run(&s);
+	run(&s);
 	expect(&s, "port-broadcast-off", 1);
 	fix0_is(&s, "ip netns exec lab-host bridge link set dev veth-br2 bcast_flood on");
 
@@ -335,7 +317,7 @@ static void test_l2(void)
 	s.links[PORT(2)].port.unicast_flood = 0;
 	s.links[PORT(2)].port.learning = 0;
 	routed_on_link(&s);
-	audited_run(&s);
+	run(&s);
 	expect(&s, "port-unicast-off", 1);
 	fix0_is(&s, "ip netns exec lab-host bridge link set dev veth-br2 flood on");
 
@@ -349,7 +331,7 @@ static void test_l2(void)
 	memcpy(s.st.fdb[0].mac, s.t.ifs[END(2)].mac, 6);
 	s.st.nfdb = 1;
 	routed_on_link(&s);
-	audited_run(&s);
+	run(&s);
 	expect(&s, "fdb-wrong-port", 1);
 	{
 		char want[128];
@@ -369,7 +351,7 @@ static void test_l2(void)
 	s.links[BR].mtu = 68;
 	s.flow.size = 56;
 	routed_on_link(&s);
-	audited_run(&s);
+	run(&s);
 	expect(&s, "mtu-too-small", 1);
 	evidence_has(&s, "veth-br2 in host has MTU 68");
 	fix0_is(&s, "ip netns exec lab-host ip link set dev veth-br2 mtu 1500");
@@ -385,7 +367,7 @@ static void test_routes(void)
 	s.flow.send_errno = EHOSTUNREACH;
 	route(&s, HOST_INO + 1, "10.200.0.1", "10.200.0.2", 0, EHOSTUNREACH);
 	block(&s, HOST_INO + 1, 0, RTN_UNREACHABLE, "10.200.0.2", 32, 0);
-	audited_run(&s);
+	run(&s);
 	expect(&s, "route-unreachable", 1);
 	fix0_is(&s, "ip netns exec lab-ns1 ip route del unreachable 10.200.0.2/32 table 254");
 
@@ -394,7 +376,7 @@ static void test_routes(void)
 	route(&s, HOST_INO + 1, "10.200.0.1", "10.200.0.2", 0, EACCES);
 	block(&s, HOST_INO + 1, 0, RTN_UNREACHABLE, "10.200.0.0", 16, 0);
 	block(&s, HOST_INO + 1, 1, RTN_PROHIBIT, "10.200.0.0", 24, 100);
-	audited_run(&s);
+	run(&s);
 	expect(&s, "route-prohibited", 1);
 	evidence_has(&s, "policy rule 100");
 	fix0_is(&s, "ip netns exec lab-ns1 ip rule del priority 100");
@@ -404,7 +386,7 @@ static void test_routes(void)
 		req_delivered(&s, seq, (uint64_t)seq * 100 * MS);
 	routed_on_link(&s);
 	route(&s, HOST_INO + 2, "10.200.0.2", "10.200.0.1", 0, ENETUNREACH);
-	audited_run(&s);
+	run(&s);
 	expect(&s, "target-no-route-back", 1);
 	fix0_is(&s, "ip netns exec lab-ns2 ip route add 10.200.0.0/24 dev veth-ns2");
 
@@ -414,7 +396,7 @@ static void test_routes(void)
 	routed_on_link(&s);
 	route(&s, HOST_INO + 2, "10.200.0.1", "10.200.0.2", 2, EXDEV);
 	s.ns[2].all.rp_filter = 1;
-	audited_run(&s);
+	run(&s);
 	expect(&s, "rp-filter-drop", 1);
 	fix0_is(&s, "ip netns exec lab-ns2 sysctl -w net.ipv4.conf.all.rp_filter=2");
 }
@@ -434,7 +416,7 @@ static void test_neighbours_and_arp(void)
 	n->addr.s_addr = inet_addr("10.200.0.2");
 	memcpy(n->lladdr, "\x02\x00\x00\x00\x00\x99", 6);
 	routed_on_link(&s);
-	audited_run(&s);
+	run(&s);
 	expect(&s, "neighbour-wrong-mac", 1);
 	fix0_is(&s, "ip netns exec lab-ns1 ip neigh del 10.200.0.2 dev veth-ns1");
 
@@ -443,7 +425,7 @@ static void test_neighbours_and_arp(void)
 	arp_delivered(&s, 100 * MS);
 	s.links[END(2)].flags |= NOARP;
 	routed_on_link(&s);
-	audited_run(&s);
+	run(&s);
 	expect(&s, "target-noarp", 1);
 
 	audited(&s, "arp_ignore 8", 2);
@@ -451,7 +433,7 @@ static void test_neighbours_and_arp(void)
 	arp_delivered(&s, 100 * MS);
 	s.ns[2].all.arp_ignore = 8;
 	routed_on_link(&s);
-	audited_run(&s);
+	run(&s);
 	expect(&s, "target-arp-ignore", 1);
 	fix0_is(&s, "ip netns exec lab-ns2 sysctl -w net.ipv4.conf.all.arp_ignore=0");
 
@@ -461,7 +443,7 @@ static void test_neighbours_and_arp(void)
 	arp_delivered(&s, 100 * MS);
 	s.ns[2].all.arp_ignore = 1;
 	routed_on_link(&s);
-	audited_run(&s);
+	run(&s);
 	CHECK(strcmp(s.v.id, "target-arp-ignore"), "arp_ignore 1: not blamed");
 }
 
@@ -482,7 +464,7 @@ static void test_gateway(void)
 	r->net_len = 24;
 	route(&s, HOST_INO + 3, NULL, "10.9.0.2", 0, 0)->oif = 5;
 	s.ns[3].ip_forward = 1;
-	audited_run(&s);
+	run(&s);
 	expect(&s, "gateway-unreachable", 1);
 	fix0_is(&s, "ip netns exec lab-ns1 ip route replace 10.9.0.0/24 via 10.200.0.3 dev veth-ns1");
 
@@ -500,7 +482,7 @@ static void test_gateway(void)
 	r = route(&s, HOST_INO + 1, "10.200.0.1", "10.9.0.2", 0, 0);
 	r->gateway.s_addr = inet_addr("10.200.0.2");
 	route(&s, HOST_INO + 2, "10.200.0.1", "10.9.0.2", 2, EHOSTUNREACH);
-	audited_run(&s);
+	run(&s);
 	expect(&s, "gateway-forwarding-off", 1);
 	fix0_is(&s, "ip netns exec lab-ns2 sysctl -w net.ipv4.ip_forward=1");
 }
@@ -519,7 +501,7 @@ static void test_failed_read(void)
 	memset(&s.links[END(2)], 0, sizeof(s.links[END(2)]));
 	s.links[END(2)].port_state = -1;
 	routed_on_link(&s);
-	audited_run(&s);
+	run(&s);
 	CHECK(s.rc == 1 && !s.v.conclusive, "ns2 unreadable: no conclusive verdict");
 	CHECK(strcmp(s.v.id, "link-missing") && strcmp(s.v.id, "target-address-missing") && strcmp(s.v.id, "link-down"),
 	      "ns2 unreadable: not blamed on what could not be read");
@@ -532,7 +514,7 @@ static void test_failed_read(void)
 	s.ns[0].firewall_known = 0;
 	snprintf(s.ns[0].firewall_error, sizeof(s.ns[0].firewall_error), "iptables-legacy: Input/output error");
 	routed_on_link(&s);
-	audited_run(&s);
+	run(&s);
 	expect(&s, "br-netfilter-iptables-drop", 1);
 	CHECK(!mentions_anywhere(&s.v, "chain FORWARD:"), "host firewalls unreadable: no chain named");
 }
@@ -547,9 +529,66 @@ static void test_also_wrong(void)
 	chain(&s, HOST_INO, FW_NFT, FW_IPV4, "filter", "FORWARD", 2, FW_DROP);
 	s.ns[2].icmp_echo_ignore_all = 1;
 	routed_on_link(&s);
-	audited_run(&s);
+	run(&s);
 	expect(&s, "br-netfilter-iptables-drop", 1);
 	evidence_has(&s, "also wrong: namespace ns2 ignores echo requests");
+}
+
+/* What the observers missed: never a verdict standing on their silence. */
+static void test_evidence_gaps(void)
+{
+	struct scenario s;
+
+	/* A kernel without drop reasons: the hook never left is the evidence. */
+	audited(&s, "no reasons, FORWARD never left", 2);
+	for (int seq = 1; seq <= 3; seq++) {
+		uint64_t t0 = (uint64_t)seq * 100 * MS;
+
+		req_to_bridge(&s, seq, t0);
+		hook_edge(&s, req(seq), HOST_INO, ifindex_of(&s, PORT(1)), HOOK_FORWARD, NSTRACE_NF_FIRST, t0 + 23000);
+		dropped(&s, req(seq), HOST_INO, ifindex_of(&s, PORT(1)), NSTRACE_REASON_UNKNOWN, ADDR_NF_HOOK_SLOW, t0 + 24000);
+	}
+	s.ns[0].bridge_nf_call_iptables = 1;
+	chain(&s, HOST_INO, FW_NFT, FW_IPV4, "filter", "FORWARD", 2, FW_DROP);
+	s.gaps.no_reasons = 1;
+	routed_on_link(&s);
+	run(&s);
+	expect(&s, "br-netfilter-iptables-drop", 1);
+
+	/* A reason-less drop with no hook around it: nothing says netfilter. */
+	audited(&s, "no reasons, no hook", 2);
+	for (int seq = 1; seq <= 3; seq++) {
+		req_to_bridge(&s, seq, (uint64_t)seq * 100 * MS);
+		dropped(&s, req(seq), HOST_INO, ifindex_of(&s, PORT(1)), NSTRACE_REASON_UNKNOWN, ADDR_NF_HOOK_SLOW,
+			(uint64_t)seq * 100 * MS + 24000);
+	}
+	s.gaps.no_reasons = 1;
+	routed_on_link(&s);
+	run(&s);
+	CHECK(s.rc == 1 && !s.v.conclusive && strcmp(s.v.id, "br-netfilter-iptables-drop"),
+	      "no reasons, no hook: not blamed on netfilter");
+	evidence_has(&s, "gives no drop reasons");
+
+	/* Lost events: the same FORWARD story, but its last edge may be among them. */
+	audited(&s, "events lost", 2);
+	forward_dropped(&s);
+	s.ns[0].bridge_nf_call_iptables = 1;
+	chain(&s, HOST_INO, FW_NFT, FW_IPV4, "filter", "FORWARD", 2, FW_DROP);
+	s.gaps.lost = 17;
+	routed_on_link(&s);
+	run(&s);
+	expect(&s, "br-netfilter-iptables-drop", 0);
+	evidence_has(&s, "17 lost");
+
+	/* Part of the topology observed: not delivered past it is no evidence. */
+	audited(&s, "partial observation", 2);
+	for (int seq = 1; seq <= 3; seq++)
+		req_to_bridge(&s, seq, (uint64_t)seq * 100 * MS);
+	s.gaps.partial = 1;
+	routed_on_link(&s);
+	run(&s);
+	CHECK(s.rc == 1 && !s.v.conclusive, "partial observation: not conclusive");
+	evidence_has(&s, "only some links were observed");
 }
 
 int main(void)
@@ -564,5 +603,6 @@ int main(void)
 	test_gateway();
 	test_failed_read();
 	test_also_wrong();
+	test_evidence_gaps();
 	return check_summary();
 }

@@ -145,6 +145,36 @@ static int judge(const struct evidence *e, struct verdict *v)
 	return rule_neighbour(e, v) || rule_source_noarp(e, v);
 }
 
+/*
+ * What the observers could not see weakens what their silence shows: a lost
+ * event looks like a packet that died, an unobserved link like one it never
+ * reached. The verdict says so rather than stand on it.
+ */
+static void weigh_gaps(const struct evidence *e, struct verdict *v)
+{
+	const struct evidence_gaps *g = &e->gaps;
+	int gaps = !!g->lost + !!g->partial + (!v->conclusive || g->lost || g->partial) * (!!g->no_nf + !!g->no_reasons);
+
+	/* These lines matter more than the last of the others: make room. */
+	if (v->nevidence > VERDICT_MAX_LINES - gaps)
+		v->nevidence = VERDICT_MAX_LINES - gaps;
+	if (g->lost) {
+		add_line(v, "events: %llu lost (the ring buffer was full): a hop or hook edge not shown may have been passed",
+			 (unsigned long long)g->lost);
+		v->conclusive = 0;
+	}
+	if (g->partial) {
+		add_line(v, "events: only some links were observed: where observation ends is no evidence of loss");
+		v->conclusive = 0;
+	}
+	if (v->conclusive)
+		return;
+	if (g->no_nf)
+		add_line(v, "events: netfilter hooks were not observed on this kernel: a firewall drop shows only as a kernel drop");
+	if (g->no_reasons)
+		add_line(v, "events: this kernel gives no drop reasons: a drop's cause comes from its place and the state alone");
+}
+
 int diagnose(const struct evidence *in, struct verdict *v)
 {
 	struct evidence e = *in;
@@ -165,6 +195,7 @@ int diagnose(const struct evidence *in, struct verdict *v)
 			  e.flow.sent - e.flow.received, e.flow.sent, ip_str(plan.dst.s_addr, a, sizeof(a)));
 	}
 	also_wrong(&e, v);
+	weigh_gaps(&e, v);
 	return 1;
 }
 

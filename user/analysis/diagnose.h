@@ -16,6 +16,14 @@
 
 struct plan;
 
+/* What the observers could not give this trace: the verdict must not lean on it. */
+struct evidence_gaps {
+	uint64_t lost;		/* events the ring buffer could not hold */
+	int no_nf;		/* no netfilter hook edges (program type refused, or skipped) */
+	int no_reasons;		/* drops carry no reason (kernels before 5.17) */
+	int partial;		/* only some links observed (--interface, --namespace) */
+};
+
 struct evidence {
 	const struct topo *topo;
 	const struct state *st;			/* every fact the audit read; NULL: none */
@@ -27,6 +35,7 @@ struct evidence {
 	const struct packet_list *pl;
 	const struct namer *nm;
 	struct flow flow;
+	struct evidence_gaps gaps;
 	const struct plan *plan;		/* filled by diagnose() itself */
 };
 

@@ -102,7 +102,19 @@ static void note(uint64_t *slot, uint64_t ts)
 		*slot = ts;
 }
 
-static int add_hop(struct packet *p, const struct sightings *s, int ifidx, int observed)
+/*
+ * A veth pair is a cable: what enters one end left the other, with nothing
+ * in between. Passive mode observes ingress only, so the sending end of each
+ * cable is seen through its peer.
+ */
+static int left_by_cable(const struct topo *t, const struct sightings *s, int ifidx)
+{
+	int peer = t->ifs[ifidx].peer;
+
+	return peer >= 0 && s->in_ts[peer] != 0;
+}
+
+static int add_hop(const struct topo *t, struct packet *p, const struct sightings *s, int ifidx, int observed)
 {
 	struct hop *h;
 
@@ -115,7 +127,8 @@ static int add_hop(struct packet *p, const struct sightings *s, int ifidx, int o
 	h->ifidx = ifidx;
 	h->ingress_seen = s->in_ts[ifidx] != 0;
 	h->egress_seen = s->eg_ts[ifidx] != 0;
-	h->evidence = observed || h->ingress_seen || h->egress_seen ? HOP_OBSERVED : HOP_INFERRED;
+	h->evidence = observed || h->ingress_seen || h->egress_seen || left_by_cable(t, s, ifidx) ?
+		      HOP_OBSERVED : HOP_INFERRED;
 	h->ts_ns = s->in_ts[ifidx] && s->eg_ts[ifidx] ?
 		   (s->in_ts[ifidx] < s->eg_ts[ifidx] ? s->in_ts[ifidx] : s->eg_ts[ifidx]) :
 		   s->in_ts[ifidx] + s->eg_ts[ifidx];
@@ -131,13 +144,19 @@ static int pick_out_port(const struct topo *t, const struct sightings *s, int br
 {
 	int best = -1, candidates = 0;
 	int target_port = target >= 0 ? t->ifs[target].peer : -1;
+	uint64_t best_ts = 0;
 
 	for (int i = 0; i < t->n; i++) {
-		if (i == in_port || t->ifs[i].master != bridge || !s->eg_ts[i])
+		/* Seen leaving, or arriving at the other end of its cable (passive mode). */
+		uint64_t ts = s->eg_ts[i] ? s->eg_ts[i] : t->ifs[i].peer >= 0 ? s->in_ts[t->ifs[i].peer] : 0;
+
+		if (i == in_port || t->ifs[i].master != bridge || !ts)
 			continue;
 		candidates++;
-		if (best < 0 || (i == target_port) || (best != target_port && s->eg_ts[i] < s->eg_ts[best]))
+		if (best < 0 || (i == target_port) || (best != target_port && ts < best_ts)) {
 			best = i;
+			best_ts = ts;
+		}
 	}
 	p->flooded = candidates > 1;
 	/* The target saw it arrive: its port sent it, even if that egress event was missed. */
@@ -155,7 +174,7 @@ static int walk_origin(const struct topo *t, const struct sightings *s, const st
 	uint64_t first = 0;
 	int first_idx = -1;
 
-	if (origin >= 0 && s->eg_ts[origin]) {
+	if (origin >= 0 && (s->eg_ts[origin] || left_by_cable(t, s, origin))) {
 		*leaving = 1;
 		return origin;
 	}
@@ -201,7 +220,7 @@ void path_walk(const struct topo *t, const struct nstrace_event *ev, struct pack
 		goto out;
 	p->origin_known = cur == topo_find_addr(t, src);
 
-	while (cur >= 0 && !add_hop(p, &s, cur, 0)) {
+	while (cur >= 0 && !add_hop(t, p, &s, cur, 0)) {
 		const struct topo_if *ifc = &t->ifs[cur];
 		int next = -1;
 
@@ -219,7 +238,7 @@ void path_walk(const struct topo *t, const struct nstrace_event *ev, struct pack
 		} else if (ifc->role == TOPO_PORT && ifc->master >= 0) {
 			int bridge = ifc->master;
 
-			if (add_hop(p, &s, bridge, 0))
+			if (add_hop(t, p, &s, bridge, 0))
 				break;
 			if (bridge == target)
 				break;

@@ -15,7 +15,7 @@
 #define PATH_SPLIT_GAP_NS 400000000ull
 
 enum hop_evidence {
-	HOP_OBSERVED = 1,	/* a tc event on this interface */
+	HOP_OBSERVED = 1,	/* a tc event on this interface, or at ingress of its veth peer (a cable) */
 	HOP_INFERRED,		/* bridge hop from port membership, or a veth end between observed hops */
 };
 

@@ -139,6 +139,12 @@ int rule_drop(const struct evidence *e, const struct packet *p, const char *what
 		return 0;
 	if (!strcmp(s.reason, "TC_INGRESS") || !strcmp(s.reason, "TC_EGRESS"))
 		return tc_drop(e, &s, what, v);
+	/*
+	 * Without reasons (before 5.17) a drop inside a hook that the packet
+	 * entered and never left is netfilter's: the hook edges are the evidence.
+	 */
+	if (s.drop && s.hook && s.drop->drop_reason == NSTRACE_REASON_UNKNOWN && s.drop->netns_ino == s.hook->netns_ino)
+		snprintf(s.reason, sizeof(s.reason), "NETFILTER_DROP");
 	if (!strcmp(s.reason, "NETFILTER_DROP")) {
 		r = netfilter_drop(e, p, &s, what, v);
 		if (r)

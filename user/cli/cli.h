@@ -8,6 +8,7 @@
 #include "model/topo.h"
 #include "model/flow.h"
 #include "model/verdict.h"
+#include "observe/observers.h"
 
 enum nstrace_exit {
 	EXIT_PASS = 0,		/* every probe answered / command done */
@@ -68,6 +69,21 @@ enum { OPT_DF = 1100 };
 	"      --df           don't fragment: a link with a smaller MTU refuses the probe\n"
 /* -1 bad value (printed), 0 handled, 1 not a probe option. */
 int parse_probe_option(int opt, const char *arg, struct probe_params *p);
+
+/* Observer options shared by run and trace. */
+enum { OPT_ATTACH = 1200, OPT_STATS, OPT_BUFFER };
+#define OBSERVE_LONG_OPTIONS \
+	{ "attach", required_argument, NULL, OPT_ATTACH }, \
+	{ "stats", no_argument, NULL, OPT_STATS }, \
+	{ "buffer", required_argument, NULL, OPT_BUFFER }
+/* -1 bad value (printed), 0 handled, 1 not an observer option. */
+int parse_observe_option(int opt, const char *arg, struct observe_opts *o);
+/* "observers: ..." and a note for each kind of evidence this kernel cannot give. */
+void print_observers(const struct observers *o, const char *suffix);
+/* Events the ring buffer could not hold, and what to do about it (nothing if none). */
+void print_lost(const struct observers *o);
+/* --stats figures, when asked for. */
+void print_stats(const struct observers *o);
 
 /*
  * Runs every step of a fix (or its revert) with execve inside the namespace

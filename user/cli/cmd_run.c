@@ -33,7 +33,14 @@ static const char run_usage[] =
 	"      --yes          allow --fix to change the real host (not --isolated)\n"
 	"      --explain      with a verdict, what was read on the way and what passed\n"
 	LAB_OPTIONS_HELP
+	"      --attach MODE  tc observers as clsact filters (clsact: the default, the\n"
+	"                     links are run's own) or as tcx links (tcx)\n"
+	"      --stats        the kernel's run time per BPF program, at the end\n"
+	"      --buffer KB    ring buffer for events, 4 to 1048576 KiB (default 4096)\n"
 	"  -h, --help         this help\n"
+	"\n"
+	"Environment: NSTRACE_FORCE=clsact,no-nflink,no-drop-reason (or old) takes the\n"
+	"older kernels' paths on this one (see README, Kernels).\n"
 	"\n"
 	"Exit codes: 0 every probe answered, 1 not, 2 usage error, 3 environment\n"
 	"error (not root, no BPF, a name or subnet taken).\n"
@@ -47,9 +54,26 @@ static const char run_usage[] =
 struct run_opts {
 	struct lab_config cfg;
 	struct probe_params probe;
+	struct observe_opts observe;
 	int from, to, keep, lab_given, fix, yes, explain;
 	const struct fault *fault;
 };
+
+static void run_opts_default(struct run_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	lab_config_default(&o->cfg);
+	o->probe = (struct probe_params)PROBE_OPTS_DEFAULT;
+	o->from = 1;
+	o->to = 2;
+	o->observe.links_are_ours = 1;
+	/*
+	 * The lab's links are its own and go with it: clsact filters, added and
+	 * removed in microseconds, where each tcx link waits for an RCU grace
+	 * period under rtnl to come and again to go (some 13 ms each here).
+	 */
+	o->observe.attach = OBSERVE_ATTACH_CLSACT;
+}
 
 /* What is left after the options, and the options' agreement. */
 static int check_run_args(int argc, char **argv, const struct run_opts *o)
@@ -79,16 +103,13 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 		{ "explain", no_argument, NULL, OPT_EXPLAIN },
 		{ "help", no_argument, NULL, 'h' },
 		LAB_LONG_OPTIONS,
+		OBSERVE_LONG_OPTIONS,
 		{}
 	};
 	int opt, r;
 	long v;
 
-	memset(o, 0, sizeof(*o));
-	lab_config_default(&o->cfg);
-	o->probe = (struct probe_params)PROBE_OPTS_DEFAULT;
-	o->from = 1;
-	o->to = 2;
+	run_opts_default(o);
 	while ((opt = getopt_long(argc, argv, PROBE_SHORT_OPTIONS "kh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
@@ -128,11 +149,11 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 			fputs(run_usage, stdout);
 			return -1;
 		default:
-			r = parse_lab_option(opt, optarg, &o->cfg);
-			if (r == 0) {
+			r = parse_observe_option(opt, optarg, &o->observe);
+			if (r > 0 && !(r = parse_lab_option(opt, optarg, &o->cfg)))
 				o->lab_given |= opt == OPT_LAB;
+			if (!r)
 				break;
-			}
 			if (r > 0)
 				fprintf(stderr, "%s", run_usage);
 			return EXIT_USAGE;
@@ -228,7 +249,7 @@ static int report(const struct run_opts *o, const struct lab *lab, const struct 
 {
 	struct flow flow = { .src = 2 * o->from, .dst = lab->ep[o->to - 1].addr, .sent = sum->sent,
 			     .received = sum->received, .send_errno = sum->send_errno, .icmp_id = sum->id };
-	struct trace_target tg = { &lt->topo, lt->nss, lt->nns, o->explain, 1 };
+	struct trace_target tg = { .topo = &lt->topo, .ns = lt->nss, .nns = lt->nns, .explain = o->explain, .nftrace = 1 };
 	char a[16];
 	int n;
 
@@ -246,28 +267,32 @@ static int report(const struct run_opts *o, const struct lab *lab, const struct 
 static int trace_lab(const struct run_opts *o, struct lab *lab, struct lab_trace *lt,
 		     struct verdict *v, int *have_verdict)
 {
-	struct trace_target tg = { &lt->topo, lt->nss, lt->nns, o->explain, 1 };
+	struct trace_target tg = { .topo = &lt->topo, .ns = lt->nss, .nns = lt->nns, .explain = o->explain, .nftrace = 1 };
 	struct observers obs;
+	struct observe_opts oo = o->observe;
 	struct probe_summary sum = {};
 	struct trace_before *before = NULL;
+	uint16_t id = observers_probe_id();
 	char msg[512];
 	int err, ret = EXIT_ENV;
 
 	memset(&obs, 0, sizeof(obs));
 	*have_verdict = 0;
 	print_topology(stdout, &lt->topo);
-	err = observers_start(&obs, lt->links, lt->nlinks, lt->nf, 1 + lab->cfg.namespaces, 1,
+	/* Only our probes' ICMP reaches user space: someone's ping -f in the lab costs no event. */
+	oo.filter.icmp_id = id;
+	oo.filter.has_icmp_id = 1;
+	err = observers_start(&obs, lt->links, lt->nlinks, lt->nf, 1 + lab->cfg.namespaces, &oo,
 			      &stop_requested, msg, sizeof(msg));
 	if (err) {
 		err_msg("run: %s", msg);
 		goto cleanup;
 	}
-	printf("observers: %s ingress+egress on %d links, tp_btf/kfree_skb, netfilter hooks in %d namespaces\n",
-	       observers_tc_mode(&obs), lt->nlinks, obs.nf_hooks);
+	print_observers(&obs, "");
 
 	before = session_before(&tg);
 	err = observers_probe(&obs, lab->ep[o->from - 1].ns_fd, lab->ep[o->from - 1].ifindex,
-			      lab->ep[o->to - 1].addr, &o->probe, &sum);
+			      lab->ep[o->to - 1].addr, id, &o->probe, &sum);
 	observers_stop(&obs);
 	if (err) {
 		err_msg("run: cannot send probes from ns%d: %s", o->from, strerror(-err));
@@ -275,6 +300,8 @@ static int trace_lab(const struct run_opts *o, struct lab *lab, struct lab_trace
 	}
 	observers_filter_icmp_id(&obs, sum.id, &lab->cfg.subnet);
 	*have_verdict = report(o, lab, &obs, lt, &sum, before, v);
+	print_lost(&obs);
+	print_stats(&obs);
 	ret = stop_requested ? EXIT_FAIL : sum.received == sum.sent ? EXIT_PASS : EXIT_FAIL;
 cleanup:
 	session_before_free(before);

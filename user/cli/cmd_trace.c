@@ -39,7 +39,25 @@ static const char trace_usage[] =
 	"                     can drop, with a chain that marks packets for nftables'\n"
 	"                     trace; the kernel removes it when nstrace exits, even\n"
 	"                     killed (on by default for nstrace's own labs, --lab)\n"
+	"\n"
+	"Passive mode observes each hop once (tc ingress of every link: what leaves\n"
+	"one end of a veth enters the other) and arms its netfilter observers while\n"
+	"ICMP is seen; filtered-out packets cost no event (the BPF programs drop them):\n"
+	"  --full             tc ingress and egress of every link (twice the hooks)\n"
+	"  --host IP          only ARP/ICMP from or to IP\n"
+	"  --icmp-id ID       only ICMP with this echo id (0 to 65535; ARP still shows)\n"
+	"  --proto P          only arp, or only icmp\n"
+	"  --interface IF     observe only the links named IF\n"
+	"  --namespace NS     observe only the links in NS (a label or name shown\n"
+	"                     under 'topology:')\n"
+	"  --attach MODE      tc observers as tcx links (tcx: the default; clsact where\n"
+	"                     the kernel has none) or as clsact filters (clsact)\n"
+	"  --stats            the kernel's run time per BPF program, at the end\n"
+	"  --buffer KB        ring buffer for events, 4 to 1048576 KiB (default 4096)\n"
 	"  -h, --help         this help\n"
+	"\n"
+	"Environment: NSTRACE_FORCE=clsact,no-nflink,no-drop-reason (or old) takes the\n"
+	"older kernels' paths on this one (see README, Kernels).\n"
 	"\n"
 	"Exit codes: 0 every probe (passive: every echo request seen) answered, 1 not,\n"
 	"2 usage error, 3 environment error (not root, no BPF, nothing to trace).\n"
@@ -48,10 +66,13 @@ static const char trace_usage[] =
 	"  sudo nstrace trace --from c1 --to 172.18.0.3\n"
 	"  sudo nstrace trace --from 4242 --to 172.18.0.2      # by PID\n"
 	"  sudo nstrace trace --passive --bridge docker0 --duration 10\n"
+	"  sudo nstrace trace --passive --bridge docker0 --host 172.17.0.2 --proto icmp\n"
 	"  sudo nstrace trace --lab demo --from ns1 --to 10.200.0.3\n";
 
 struct trace_opts {
-	const char *from, *bridge, *netns, *lab;
+	const char *from, *bridge, *netns, *lab, *only_if, *only_ns;
+	struct observe_opts observe;
+	int full, filtered;
 	char lab_from[LAB_NS_NAME_MAX], lab_netns[LAB_NS_NAME_MAX], lab_bridge[IFNAMSIZ];
 	struct in_addr to;
 	struct probe_params probe;
@@ -73,47 +94,121 @@ static int check_trace(const struct trace_opts *o)
 		err_msg("trace: --lab names the bridge and its namespace: drop --netns/--bridge");
 		return EXIT_USAGE;
 	}
-	if (!o->passive && (o->duration_s || o->netns)) {
-		err_msg("trace: --duration and --netns go with --passive");
+	if (!o->passive && (o->duration_s || o->netns || o->full || o->filtered)) {
+		err_msg("trace: --duration, --netns, --full and the filters go with --passive");
 		return EXIT_USAGE;
 	}
 	return 0;
 }
 
+enum { OPT_FULL = 3100, OPT_HOST, OPT_ICMP_ID, OPT_PROTO, OPT_INTERFACE, OPT_NAMESPACE };
+#define PASSIVE_LONG_OPTIONS \
+	{ "full", no_argument, NULL, OPT_FULL }, \
+	{ "host", required_argument, NULL, OPT_HOST }, \
+	{ "icmp-id", required_argument, NULL, OPT_ICMP_ID }, \
+	{ "proto", required_argument, NULL, OPT_PROTO }, \
+	{ "interface", required_argument, NULL, OPT_INTERFACE }, \
+	{ "namespace", required_argument, NULL, OPT_NAMESPACE }
+
+/* Passive mode's options: -1 bad value (printed), 0 handled, 1 not one of them. */
+static int parse_passive_option(int opt, const char *arg, struct trace_opts *o)
+{
+	struct observe_filter *f = &o->observe.filter;
+	struct in_addr a;
+	long v;
+
+	switch (opt) {
+	case OPT_FULL:
+		o->full = 1;
+		return 0;
+	case OPT_HOST:
+		if (inet_pton(AF_INET, arg, &a) != 1 || !a.s_addr) {
+			err_msg("trace: invalid --host '%s': expected an IPv4 address other than 0.0.0.0", arg);
+			return -1;
+		}
+		f->host = a.s_addr;
+		break;
+	case OPT_ICMP_ID:
+		if (parse_int("--icmp-id", arg, 0, 65535, &v))
+			return -1;
+		f->icmp_id = (uint16_t)v;
+		f->has_icmp_id = 1;
+		break;
+	case OPT_PROTO:
+		if (strcmp(arg, "arp") && strcmp(arg, "icmp")) {
+			err_msg("trace: invalid --proto '%s': expected arp or icmp", arg);
+			return -1;
+		}
+		f->protos = !strcmp(arg, "arp") ? OBSERVE_PROTO_ARP : OBSERVE_PROTO_ICMP;
+		break;
+	case OPT_INTERFACE:
+	case OPT_NAMESPACE:
+		*(opt == OPT_INTERFACE ? &o->only_if : &o->only_ns) = arg;
+		break;
+	default:
+		return 1;
+	}
+	o->filtered = 1;
+	return 0;
+}
+
+enum { OPT_FROM = 3000, OPT_TO, OPT_PASSIVE, OPT_DURATION, OPT_TRACE_BRIDGE, OPT_NETNS, OPT_TRACE_LAB, OPT_EXPLAIN, OPT_NFTRACE };
+
+/* What to trace and where: -1 bad value (printed), 0 handled, 1 not one of them. */
+static int parse_where_option(int opt, const char *arg, struct trace_opts *o)
+{
+	switch (opt) {
+	case OPT_FROM:
+		o->from = arg;
+		return 0;
+	case OPT_TO:
+		if (inet_pton(AF_INET, arg, &o->to) != 1) {
+			err_msg("trace: invalid --to '%s': expected an IPv4 address", arg);
+			return -1;
+		}
+		o->have_to = 1;
+		return 0;
+	case OPT_TRACE_BRIDGE:
+		o->bridge = arg;
+		return 0;
+	case OPT_NETNS:
+		o->netns = arg;
+		return 0;
+	case OPT_TRACE_LAB:
+		if (check_lab_name(arg))
+			return -1;
+		o->lab = arg;
+		return 0;
+	default:
+		return 1;
+	}
+}
+
 static int parse_trace(int argc, char **argv, struct trace_opts *o)
 {
-	enum { OPT_FROM = 3000, OPT_TO, OPT_PASSIVE, OPT_DURATION, OPT_BRIDGE, OPT_NETNS, OPT_LAB, OPT_EXPLAIN, OPT_NFTRACE };
 	static const struct option opts[] = {
 		{ "from", required_argument, NULL, OPT_FROM },
 		{ "to", required_argument, NULL, OPT_TO },
 		PROBE_LONG_OPTIONS,
 		{ "passive", no_argument, NULL, OPT_PASSIVE },
 		{ "duration", required_argument, NULL, OPT_DURATION },
-		{ "bridge", required_argument, NULL, OPT_BRIDGE },
+		{ "bridge", required_argument, NULL, OPT_TRACE_BRIDGE },
 		{ "netns", required_argument, NULL, OPT_NETNS },
-		{ "lab", required_argument, NULL, OPT_LAB },
+		{ "lab", required_argument, NULL, OPT_TRACE_LAB },
 		{ "explain", no_argument, NULL, OPT_EXPLAIN },
 		{ "nftrace", no_argument, NULL, OPT_NFTRACE },
 		{ "help", no_argument, NULL, 'h' },
+		PASSIVE_LONG_OPTIONS,
+		OBSERVE_LONG_OPTIONS,
 		{}
 	};
-	int opt;
+	int opt, r;
 	long v;
 
 	memset(o, 0, sizeof(*o));
 	o->probe = (struct probe_params)PROBE_OPTS_DEFAULT;
 	while ((opt = getopt_long(argc, argv, PROBE_SHORT_OPTIONS "h", opts, NULL)) != -1) {
 		switch (opt) {
-		case OPT_FROM:
-			o->from = optarg;
-			break;
-		case OPT_TO:
-			if (inet_pton(AF_INET, optarg, &o->to) != 1) {
-				err_msg("trace: invalid --to '%s': expected an IPv4 address", optarg);
-				return EXIT_USAGE;
-			}
-			o->have_to = 1;
-			break;
 		case 'c':
 		case 'i':
 		case 's':
@@ -129,28 +224,25 @@ static int parse_trace(int argc, char **argv, struct trace_opts *o)
 				return EXIT_USAGE;
 			o->duration_s = (int)v;
 			break;
-		case OPT_BRIDGE:
-			o->bridge = optarg;
-			break;
-		case OPT_NETNS:
-			o->netns = optarg;
-			break;
 		case OPT_EXPLAIN:
 			o->explain = 1;
 			break;
 		case OPT_NFTRACE:
 			o->nftrace = 1;
 			break;
-		case OPT_LAB:
-			if (check_lab_name(optarg))
-				return EXIT_USAGE;
-			o->lab = optarg;
-			break;
 		case 'h':
 			fputs(trace_usage, stdout);
 			return -1;
 		default:
-			fputs(trace_usage, stderr);
+			r = parse_where_option(opt, optarg, o);
+			if (r > 0)
+				r = parse_passive_option(opt, optarg, o);
+			if (r > 0)
+				r = parse_observe_option(opt, optarg, &o->observe);
+			if (r == 0)
+				break;
+			if (r > 0)
+				fputs(trace_usage, stderr);
 			return EXIT_USAGE;
 		}
 	}
@@ -192,26 +284,37 @@ static int resolve_lab(struct trace_opts *o)
 	return 0;
 }
 
-/* The discovered topology's links, hooks and namespaces, as the observers and the report want them. */
+/* The discovered topology's links and hooks, as the observers want them (--interface/--namespace applied). */
 struct trace_parts {
 	struct observe_link *links;
 	struct observe_nf *nf;
+	int nlinks, nnf;
 };
 
-static int trace_parts(const struct discovery *d, struct trace_parts *tp)
+static int ns_matches(const struct ns_ref *r, const char *want)
+{
+	return !want || !strcmp(r->label, want) || (r->via != NS_VIA_SELF && !strcmp(r->arg, want));
+}
+
+static int trace_parts(const struct trace_opts *o, const struct discovery *d, struct trace_parts *tp)
 {
 	tp->links = calloc(d->topo.n ? d->topo.n : 1, sizeof(*tp->links));
 	tp->nf = calloc(d->nns ? d->nns : 1, sizeof(*tp->nf));
 	if (!tp->links || !tp->nf)
 		return -ENOMEM;
-	for (int i = 0; i < d->topo.n; i++)
-		tp->links[i] = (struct observe_link){ d->ns[d->if_ns[i]].fd, d->topo.ifs[i].netns_ino,
-						      d->topo.ifs[i].ifindex };
+	for (int i = 0; i < d->topo.n; i++) {
+		if ((o->only_if && strcmp(d->topo.ifs[i].name, o->only_if)) || !ns_matches(&d->ns[d->if_ns[i]].ref, o->only_ns))
+			continue;
+		tp->links[tp->nlinks++] = (struct observe_link){ d->ns[d->if_ns[i]].fd, d->topo.ifs[i].netns_ino,
+								 d->topo.ifs[i].ifindex };
+	}
 	for (int i = 0; i < d->nns; i++) {
 		int holds_bridge = d->ns[i].ref.ino == d->topo.ifs[d->bridge].netns_ino;
 
-		tp->nf[i] = (struct observe_nf){ d->ns[i].fd, holds_bridge ? OBSERVE_NF_BRIDGE_HOOKS :
-								       OBSERVE_NF_ENDPOINT_HOOKS };
+		if (!ns_matches(&d->ns[i].ref, o->only_ns))
+			continue;
+		tp->nf[tp->nnf++] = (struct observe_nf){ d->ns[i].fd, holds_bridge ? OBSERVE_NF_BRIDGE_HOOKS :
+										  OBSERVE_NF_ENDPOINT_HOOKS };
 	}
 	return 0;
 }
@@ -226,11 +329,13 @@ static int trace_passive(const struct trace_opts *o, struct observers *obs, cons
 	observers_stop(obs);
 	verdicts = session_report(obs, tg, NULL, 0, NULL, before, NULL);
 	session_before_free(before);
+	print_lost(obs);
+	print_stats(obs);
 	return verdicts < 0 ? EXIT_ENV : verdicts ? EXIT_FAIL : EXIT_PASS;
 }
 
 static int trace_probe(const struct trace_opts *o, struct observers *obs, const struct discovery *d,
-		       const struct trace_target *tg)
+		       const struct trace_target *tg, uint16_t id)
 {
 	struct probe_summary sum = {};
 	struct trace_before *before = session_before(tg);
@@ -239,7 +344,7 @@ static int trace_probe(const struct trace_opts *o, struct observers *obs, const 
 	int err, verdicts;
 
 	/* Read-only: no neighbour flush, so ARP shows only if the entry had expired. */
-	err = observers_probe(obs, d->ns[d->if_ns[d->src]].fd, 0, o->to, &o->probe, &sum);
+	err = observers_probe(obs, d->ns[d->if_ns[d->src]].fd, 0, o->to, id, &o->probe, &sum);
 	observers_stop(obs);
 	if (err) {
 		err_msg("trace: cannot send probes from %s: %s", d->topo.ifs[d->src].ns_label, strerror(-err));
@@ -255,6 +360,8 @@ static int trace_probe(const struct trace_opts *o, struct observers *obs, const 
 	session_before_free(before);
 	if (verdicts < 0)
 		err_msg("trace: cannot analyse the trace: %s", strerror(-verdicts));
+	print_lost(obs);
+	print_stats(obs);
 	return stop_requested || sum.received < sum.sent ? EXIT_FAIL : EXIT_PASS;
 }
 
@@ -265,6 +372,7 @@ int cmd_trace(int argc, char **argv)
 	struct observers obs;
 	struct trace_parts tp = {};
 	struct trace_target tg;
+	uint16_t id = observers_probe_id();
 	char msg[512];
 	int ret, err;
 
@@ -290,17 +398,34 @@ int cmd_trace(int argc, char **argv)
 	print_topology(stdout, &d.topo);
 
 	ret = EXIT_ENV;
-	if (trace_parts(&d, &tp))
+	if (trace_parts(&o, &d, &tp))
 		goto cleanup;
-	err = observers_start(&obs, tp.links, d.topo.n, tp.nf, d.nns, 0, &stop_requested, msg, sizeof(msg));
+	if (!tp.nlinks) {
+		err_msg("trace: no link matches --interface/--namespace (the links are listed under 'topology:')");
+		ret = EXIT_USAGE;
+		goto cleanup;
+	}
+	/*
+	 * Passive: one hook per hop (--full: both directions), netfilter hooks
+	 * only while ICMP is seen (they run for every IPv4 packet that crosses
+	 * them). Probing: everything, our id only.
+	 */
+	o.observe.tc_dirs = o.passive && !o.full ? TC_INGRESS : TC_INGRESS | TC_EGRESS;
+	o.observe.nf_on_demand = o.passive;
+	if (!o.passive) {
+		o.observe.filter.icmp_id = id;
+		o.observe.filter.has_icmp_id = 1;
+	}
+	err = observers_start(&obs, tp.links, tp.nlinks, tp.nf, tp.nnf, &o.observe, &stop_requested, msg, sizeof(msg));
 	if (err) {
 		err_msg("trace: %s", msg);
 		goto cleanup;
 	}
-	printf("observers: %s ingress+egress on %d links, tp_btf/kfree_skb, netfilter hooks in %d namespaces (removed when nstrace exits)\n",
-	       observers_tc_mode(&obs), d.topo.n, obs.nf_hooks);
-	tg = (struct trace_target){ &d.topo, d.ns, d.nns, o.explain, o.nftrace || o.lab };
-	ret = o.passive ? trace_passive(&o, &obs, &tg) : trace_probe(&o, &obs, &d, &tg);
+	print_observers(&obs, " (removed when nstrace exits)");
+	if (o.only_if || o.only_ns)
+		printf("note: --interface/--namespace observe part of the topology: a path ends where observation ends, and 'not delivered' there is no evidence of loss\n");
+	tg = (struct trace_target){ &d.topo, d.ns, d.nns, o.explain, o.nftrace || o.lab, o.only_if || o.only_ns };
+	ret = o.passive ? trace_passive(&o, &obs, &tg) : trace_probe(&o, &obs, &d, &tg, id);
 cleanup:
 	observers_free(&obs);
 	free(tp.links);

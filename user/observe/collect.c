@@ -22,7 +22,9 @@ static int on_event(void *ctx, void *data, size_t size)
 		c->events = p;
 		c->cap = cap;
 	}
-	memcpy(&c->events[c->count++], data, sizeof(struct nstrace_event));
+	memcpy(&c->events[c->count], data, sizeof(struct nstrace_event));
+	if (!c->fixup || c->fixup(c->fixup_ctx, &c->events[c->count]))
+		c->count++;
 	return 0;
 }
 
@@ -38,6 +40,16 @@ int collector_drain(struct collector *c)
 	int n = ring_buffer__consume(c->rb);
 
 	return n < 0 ? n : 0;
+}
+
+int collector_wait(struct collector *c, int timeout_ms)
+{
+	int n = ring_buffer__poll(c->rb, timeout_ms);
+
+	if (n < 0 && n != -EINTR)
+		return n;
+	/* A timeout reads nothing: what came without a wakeup is read here. */
+	return collector_drain(c);
 }
 
 void collector_close(struct collector *c)

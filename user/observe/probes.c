@@ -1,60 +1,69 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
-#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "nstrace.skel.h"
-#include "observe/nflink.h"
+#include "nstrace/names.h"
 #include "kernel/netns.h"
+#include "observe/nflink.h"
 #include "observe/probes.h"
 
-/* clsact fallback: our filters use this priority so we remove exactly those. */
-#define CLSACT_PRIORITY 0xbeef
+/* A netfilter priority another BPF program holds: how far to look for a free one. */
+#define NF_PRIO_TRIES 8
 
-static void *grow_array(void *arr, int *cap, int count, size_t size)
+static const char *const hook_names[] = { "PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING" };
+
+static int load_once(struct probes *p, const struct probes_cfg *cfg, int name_drops, char *msg, int msglen)
 {
-	if (count < *cap)
-		return arr;
-	int ncap = *cap ? *cap * 2 : 16;
-	void *p = realloc(arr, ncap * size);
-
-	if (p)
-		*cap = ncap;
-	return p;
-}
-
-int probes_load(struct probes *p, int want_nf, char *msg, int msglen)
-{
+	struct nstrace_bpf *skel;
 	int err;
 
-	p->skel = nstrace_bpf__open();
-	if (!p->skel) {
+	skel = p->skel = nstrace_bpf__open();
+	if (!skel) {
 		err = -errno;
 		snprintf(msg, msglen, "cannot open the BPF object: %s", strerror(-err));
 		return err;
 	}
-	if (want_nf) {
+	if (cfg->want_nf) {
 		/* libbpf 1.1 does not know SEC("netfilter"): type the programs by hand. */
-		bpf_program__set_type(p->skel->progs.nf_first, NSTRACE_BPF_PROG_TYPE_NETFILTER);
-		bpf_program__set_expected_attach_type(p->skel->progs.nf_first, NSTRACE_BPF_NETFILTER);
-		bpf_program__set_type(p->skel->progs.nf_last, NSTRACE_BPF_PROG_TYPE_NETFILTER);
-		bpf_program__set_expected_attach_type(p->skel->progs.nf_last, NSTRACE_BPF_NETFILTER);
-	} else {
-		bpf_program__set_autoload(p->skel->progs.nf_first, false);
-		bpf_program__set_autoload(p->skel->progs.nf_last, false);
+		bpf_program__set_type(skel->progs.nf_first, NSTRACE_BPF_PROG_TYPE_NETFILTER);
+		bpf_program__set_expected_attach_type(skel->progs.nf_first, NSTRACE_BPF_NETFILTER);
+		bpf_program__set_type(skel->progs.nf_last, NSTRACE_BPF_PROG_TYPE_NETFILTER);
+		bpf_program__set_expected_attach_type(skel->progs.nf_last, NSTRACE_BPF_NETFILTER);
 	}
-	err = nstrace_bpf__load(p->skel);
+	bpf_program__set_autoload(skel->progs.nf_first, cfg->want_nf);
+	bpf_program__set_autoload(skel->progs.nf_last, cfg->want_nf);
+	bpf_program__set_autoload(skel->progs.trace_drop, cfg->drop_reasons);
+	bpf_program__set_autoload(skel->progs.trace_drop_noreason, !cfg->drop_reasons);
+	OBSERVE_SET_RODATA(skel->rodata, cfg->filter, (uint64_t)cfg->ring_bytes / 4);
+	skel->rodata->name_drops = name_drops;
+	err = bpf_map__set_max_entries(skel->maps.events, cfg->ring_bytes);
+	if (!err)
+		err = nstrace_bpf__load(skel);
 	if (err) {
 		snprintf(msg, msglen, "cannot load the BPF programs: %s (run with --verbose for the verifier log)",
 			 strerror(-err));
-		nstrace_bpf__destroy(p->skel);
+		nstrace_bpf__destroy(skel);
 		p->skel = NULL;
 		return err;
 	}
+	p->drop_reasons = cfg->drop_reasons;
+	p->nf_loaded = cfg->want_nf;
+	p->names_given = name_drops;
 	return 0;
+}
+
+int probes_load(struct probes *p, const struct probes_cfg *cfg, char *msg, int msglen)
+{
+	memset(p, 0, sizeof(*p));
+	/* The kernel naming its own drops needs bpf_snprintf's %pS (5.13): without, user space names them. */
+	if (!load_once(p, cfg, 1, msg, msglen))
+		return 0;
+	return load_once(p, cfg, 0, msg, msglen);
 }
 
 int probes_watch_netns(struct probes *p, uint32_t ino)
@@ -64,142 +73,107 @@ int probes_watch_netns(struct probes *p, uint32_t ino)
 	return bpf_map_update_elem(bpf_map__fd(p->skel->maps.watched_netns), &ino, &one, BPF_ANY) ? -errno : 0;
 }
 
-static int attach_tcx(struct probe_tc *t, int prog_fd)
-{
-	int fd = bpf_link_create(prog_fd, t->ifindex,
-				 t->egress ? NSTRACE_BPF_TCX_EGRESS : NSTRACE_BPF_TCX_INGRESS, NULL);
-
-	if (fd < 0)
-		return fd;
-	t->mode = PROBE_TCX;
-	t->link_fd = fd;
-	return 0;
-}
-
-static int attach_clsact(struct probe_tc *t, int prog_fd)
-{
-	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = t->ifindex,
-			    .attach_point = t->egress ? BPF_TC_EGRESS : BPF_TC_INGRESS);
-	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .prog_fd = prog_fd, .priority = CLSACT_PRIORITY);
-	int err = bpf_tc_hook_create(&hook);
-
-	if (err && err != -EEXIST)
-		return err;
-	t->created_qdisc = !err;
-	err = bpf_tc_attach(&hook, &opts);
-	if (err) {
-		if (t->created_qdisc) {
-			hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
-			bpf_tc_hook_destroy(&hook);
-		}
-		return err;
-	}
-	t->mode = PROBE_CLSACT;
-	t->handle = opts.handle;
-	t->priority = opts.priority;
-	return 0;
-}
-
-int probes_attach_tc(struct probes *p, int netns_fd, int ifindex, char *msg, int msglen)
-{
-	int err = 0;
-
-	if (netns_fd < 0) {
-		snprintf(msg, msglen, "cannot attach to ifindex %d: its namespace is gone", ifindex);
-		return -EBADF;
-	}
-	for (int egress = 0; egress <= 1 && !err; egress++) {
-		struct bpf_program *prog = egress ? p->skel->progs.tc_egress : p->skel->progs.tc_ingress;
-		struct probe_tc *t;
-
-		struct probe_tc *grown = grow_array(p->tc, &p->tc_cap, p->ntc, sizeof(*p->tc));
-
-		if (!grown) {
-			snprintf(msg, msglen, "out of memory");
-			return -ENOMEM;	/* p->tc still holds what is attached: detach frees it */
-		}
-		p->tc = grown;
-		t = &p->tc[p->ntc];
-		memset(t, 0, sizeof(*t));
-		t->ifindex = ifindex;
-		t->egress = egress;
-		t->link_fd = -1;
-		t->netns_fd = fcntl(netns_fd, F_DUPFD_CLOEXEC, 0);
-		if (t->netns_fd < 0) {
-			err = -errno;
-			snprintf(msg, msglen, "cannot keep the namespace fd: %s", strerror(-err));
-			return err;
-		}
-		/* tcx links and tc hooks bind to the caller's namespace. */
-		err = netns_enter(netns_fd);
-		if (!err) {
-			err = p->force_clsact ? -EOPNOTSUPP : attach_tcx(t, bpf_program__fd(prog));
-			if (err == -EINVAL || err == -EOPNOTSUPP)
-				err = attach_clsact(t, bpf_program__fd(prog));
-			netns_return();
-		}
-		if (err) {
-			close(t->netns_fd);
-			snprintf(msg, msglen, "cannot attach the tc %s observer to ifindex %d: %s",
-				 egress ? "egress" : "ingress", ifindex, strerror(-err));
-			return err;
-		}
-		p->ntc++;
-	}
-	return 0;
-}
-
 int probes_attach_drops(struct probes *p, char *msg, int msglen)
 {
+	struct bpf_program *prog = p->drop_reasons ? p->skel->progs.trace_drop : p->skel->progs.trace_drop_noreason;
+	struct bpf_link *link = bpf_program__attach(prog);
 	int err;
 
-	p->skel->links.trace_drop = bpf_program__attach(p->skel->progs.trace_drop);
-	if (!p->skel->links.trace_drop) {
+	if (!link) {
 		err = -errno;
 		snprintf(msg, msglen, "cannot attach to tracepoint skb:kfree_skb: %s", strerror(-err));
 		return err;
 	}
+	if (p->drop_reasons)
+		p->skel->links.trace_drop = link;
+	else
+		p->skel->links.trace_drop_noreason = link;
 	p->drops_attached = 1;
 	return 0;
 }
 
+struct nf_req {
+	int prog_fd, hook, first;
+	int fd, priority;
+};
+
+/* Binds to the calling thread's namespace: runs inside it. */
+static int nf_link_in_ns(void *arg)
+{
+	struct nf_req *r = arg;
+	int base = r->first ? NSTRACE_NF_PRIO_FIRST : NSTRACE_NF_PRIO_LAST;
+	int err = -EBUSY;
+
+	/* Two BPF programs cannot share a priority on a hook: the next one in is as good an edge. */
+	for (int i = 0; i < NF_PRIO_TRIES && err == -EBUSY; i++) {
+		r->priority = r->first ? base + i : base - i;
+		r->fd = nflink_create(r->prog_fd, NSTRACE_NFPROTO_IPV4, r->hook, r->priority);
+		err = r->fd < 0 ? r->fd : 0;
+	}
+	return err;
+}
+
+static int nf_grow(struct probes *p)
+{
+	if (p->nnf + 2 > p->nf_cap) {
+		int cap = p->nf_cap ? p->nf_cap * 2 : 16;
+		struct probe_nf *nf = realloc(p->nf, cap * sizeof(*nf));
+
+		if (!nf)
+			return -ENOMEM;
+		p->nf = nf;
+		p->nf_cap = cap;
+	}
+	return 0;
+}
+
+/*
+ * The last edge goes in before the first and comes out after it: a packet
+ * the first edge saw is then always seen by the last one too, unless the hook
+ * really kept it (each traversal of a hook uses one snapshot of its entries).
+ */
 int probes_attach_nf_hook(struct probes *p, int netns_fd, int hook, char *msg, int msglen)
 {
-	struct bpf_program *progs[2] = { p->skel->progs.nf_first, p->skel->progs.nf_last };
-	int prios[2] = { NSTRACE_NF_PRIO_FIRST, NSTRACE_NF_PRIO_LAST };
-	int err = netns_enter(netns_fd);
+	struct bpf_program *progs[2] = { p->skel->progs.nf_last, p->skel->progs.nf_first };
+	int err = nf_grow(p);
 
 	if (err) {
-		snprintf(msg, msglen, "cannot enter the namespace of a netfilter hook: %s", strerror(-err));
+		snprintf(msg, msglen, "out of memory");
 		return err;
 	}
 	for (int i = 0; i < 2; i++) {
-		int fd;
+		struct nf_req r = { bpf_program__fd(progs[i]), hook, i == 1, -1, 0 };
 
-		struct probe_nf *grown = grow_array(p->nf, &p->nf_cap, p->nnf, sizeof(*p->nf));
-
-		if (!grown) {
-			snprintf(msg, msglen, "out of memory");
-			err = -ENOMEM;
-			break;
+		err = netns_call(netns_fd, nf_link_in_ns, &r);
+		if (err) {
+			/* An entry edge without its exit edge would read as a drop: both or neither. */
+			if (i == 1)
+				close(p->nf[--p->nnf].link_fd);
+			snprintf(msg, msglen, "no netfilter observers on IPv4 %s: %s%s",
+				 hook >= 0 && hook < 5 ? hook_names[hook] : "?", strerror(-err),
+				 err == -EBUSY ? " (other BPF programs hold the priorities next to the first and last)" : "");
+			return 1;
 		}
-		p->nf = grown;
-		fd = nflink_create(bpf_program__fd(progs[i]), NSTRACE_NFPROTO_IPV4, hook, prios[i]);
-		if (fd < 0) {
-			err = fd;
-			snprintf(msg, msglen, "cannot attach a netfilter observer to IPv4 hook %d: %s",
-				 hook, strerror(-err));
-			break;
-		}
-		p->nf[p->nnf++].link_fd = fd;
+		p->nf[p->nnf++] = (struct probe_nf){ r.fd, hook, r.priority };
 	}
-	netns_return();
-	return err;
+	return 0;
+}
+
+void probes_detach_nf(struct probes *p)
+{
+	for (int i = p->nnf - 1; i >= 0; i--)
+		close(p->nf[i].link_fd);
+	p->nnf = 0;
 }
 
 int probes_events_fd(const struct probes *p)
 {
 	return bpf_map__fd(p->skel->maps.events);
+}
+
+int probes_lost_fd(const struct probes *p)
+{
+	return bpf_map__fd(p->skel->maps.lost_events);
 }
 
 uint64_t probes_lost(const struct probes *p)
@@ -214,48 +188,65 @@ uint64_t probes_lost(const struct probes *p)
 	vals = calloc(ncpu, sizeof(*vals));
 	if (!vals)
 		return 0;
-	if (!bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.lost_events), &zero, vals))
+	if (!bpf_map_lookup_elem(probes_lost_fd(p), &zero, vals))
 		for (int i = 0; i < ncpu; i++)
 			total += vals[i];
 	free(vals);
 	return total;
 }
 
-static void detach_tc(struct probe_tc *t, int keep_qdisc)
+int probes_read_names(const struct probes *p, struct kernel_names *kn)
 {
-	if (t->mode == PROBE_TCX) {
-		close(t->link_fd);
-	} else if (t->mode == PROBE_CLSACT && !netns_enter(t->netns_fd)) {
-		DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = t->ifindex,
-				    .attach_point = t->egress ? BPF_TC_EGRESS : BPF_TC_INGRESS);
-		DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = t->handle, .priority = t->priority);
+	int sites = bpf_map__fd(p->skel->maps.site_names), reasons = bpf_map__fd(p->skel->maps.reason_names);
+	struct nstrace_name n;
+	__u64 addr, *prev_addr = NULL;
+	__u32 reason, *prev_reason = NULL;
+	int err = 0;
 
-		bpf_tc_detach(&hook, &opts);
-		/*
-		 * Only a qdisc we created; detach runs in reverse, so the entry that
-		 * created it comes last, after our other filter is gone.
-		 */
-		if (t->created_qdisc && !keep_qdisc) {
-			hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
-			bpf_tc_hook_destroy(&hook);
+	while (!err && !bpf_map_get_next_key(sites, prev_addr, &addr)) {
+		prev_addr = &addr;
+		if (!bpf_map_lookup_elem(sites, &addr, &n)) {
+			n.name[sizeof(n.name) - 1] = '\0';
+			err = kernel_names_give_site(kn, addr, n.name);
 		}
-		netns_return();
 	}
-	close(t->netns_fd);
+	while (!err && !bpf_map_get_next_key(reasons, prev_reason, &reason)) {
+		prev_reason = &reason;
+		if (!bpf_map_lookup_elem(reasons, &reason, &n)) {
+			n.name[sizeof(n.name) - 1] = '\0';
+			err = kernel_names_give_reason(kn, reason, n.name);
+		}
+	}
+	return err;
+}
+
+int probes_prog_fds(const struct probes *p, int *fds, const char **names, int max)
+{
+	struct bpf_program *progs[4];
+	int n = 0;
+
+	if (!p->skel)
+		return 0;
+	progs[0] = p->skel->progs.trace_drop;
+	progs[1] = p->skel->progs.trace_drop_noreason;
+	progs[2] = p->skel->progs.nf_first;
+	progs[3] = p->skel->progs.nf_last;
+
+	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]) && n < max; i++) {
+		if (bpf_program__fd(progs[i]) < 0)
+			continue;
+		fds[n] = bpf_program__fd(progs[i]);
+		names[n++] = bpf_program__name(progs[i]);
+	}
+	return n;
 }
 
 void probes_destroy(struct probes *p)
 {
-	for (int i = p->nnf - 1; i >= 0; i--)
-		close(p->nf[i].link_fd);
+	probes_detach_nf(p);
 	free(p->nf);
 	p->nf = NULL;
-	p->nnf = p->nf_cap = 0;
-	for (int i = p->ntc - 1; i >= 0; i--)
-		detach_tc(&p->tc[i], p->keep_qdisc);
-	free(p->tc);
-	p->tc = NULL;
-	p->ntc = p->tc_cap = 0;
+	p->nf_cap = 0;
 	if (p->skel)
 		nstrace_bpf__destroy(p->skel);
 	p->skel = NULL;

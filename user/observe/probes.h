@@ -1,54 +1,58 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* Loading the observers and attaching/detaching them. */
+/* The main BPF object (bpf/nstrace.bpf.c): drops, netfilter hook edges, the shared ring buffer. */
 #ifndef NSTRACE_OBSERVE_PROBES_H
 #define NSTRACE_OBSERVE_PROBES_H
 
 #include <stdint.h>
+#include "kernel/ksyms.h"
+#include "observe/filter.h"
 
 struct nstrace_bpf;
 
-enum probe_attach_mode {
-	PROBE_TCX = 1,		/* BPF link: vanishes with the process */
-	PROBE_CLSACT = 2,	/* legacy tc filter: removed by us on detach */
-};
-
-struct probe_tc {
-	int netns_fd;		/* dup'ed: where the link lives */
-	int ifindex;
-	int egress;
-	int mode;		/* enum probe_attach_mode */
-	int link_fd;		/* PROBE_TCX */
-	int created_qdisc;	/* PROBE_CLSACT: we made the clsact qdisc */
-	uint32_t handle, priority;	/* PROBE_CLSACT filter identity */
-};
-
 struct probe_nf {
 	int link_fd;
+	int hook;
+	int priority;
+};
+
+struct probes_cfg {
+	int want_nf;		/* load the netfilter programs (the kernel has them) */
+	int drop_reasons;	/* the kfree_skb variant that reads the reason */
+	uint32_t ring_bytes;	/* ring buffer size, a power of 2 of at least a page */
+	const struct observe_filter *filter;
 };
 
 struct probes {
 	struct nstrace_bpf *skel;
-	struct probe_tc *tc;
-	int ntc, tc_cap;
 	struct probe_nf *nf;
 	int nnf, nf_cap;
 	int drops_attached;
-	int force_clsact;	/* testing/old kernels: skip tcx */
-	int keep_qdisc;		/* clsact fallback on links not ours: never remove a qdisc */
+	int drop_reasons;	/* the loaded drop program reads the reason */
+	int nf_loaded;
+	int names_given;	/* the drop programs name their sites and reasons */
 };
 
-/* Opens and loads the BPF object; want_nf also loads the netfilter programs. */
-int probes_load(struct probes *p, int want_nf, char *msg, int msglen);
+/* Opens, configures and loads the object. */
+int probes_load(struct probes *p, const struct probes_cfg *cfg, char *msg, int msglen);
 /* Report events from the namespace with this inode. */
 int probes_watch_netns(struct probes *p, uint32_t ino);
-/* Observers on ingress and egress of ifindex in the namespace behind netns_fd. */
-int probes_attach_tc(struct probes *p, int netns_fd, int ifindex, char *msg, int msglen);
 int probes_attach_drops(struct probes *p, char *msg, int msglen);
-/* First- and last-priority observers on an IPv4 netfilter hook of a namespace. */
+/*
+ * First- and last-priority observers on an IPv4 netfilter hook of the
+ * namespace behind netns_fd. A priority another BPF program holds is retried
+ * next to it. 0 attached; 1 skipped (why in msg: the caller warns and goes
+ * on without them); -errno only when out of memory.
+ */
 int probes_attach_nf_hook(struct probes *p, int netns_fd, int hook, char *msg, int msglen);
-/* Ring buffer map fd and the lost-event counter. */
+/* Removes every netfilter observer (they can be attached again). */
+void probes_detach_nf(struct probes *p);
 int probes_events_fd(const struct probes *p);
+int probes_lost_fd(const struct probes *p);
 uint64_t probes_lost(const struct probes *p);
+/* Copies the names the drop programs made into kn (before the maps go). */
+int probes_read_names(const struct probes *p, struct kernel_names *kn);
+/* Program fds of the drop and netfilter programs that were loaded, for --stats. */
+int probes_prog_fds(const struct probes *p, int *fds, const char **names, int max);
 /* Detaches everything in reverse order and unloads. */
 void probes_destroy(struct probes *p);
 

@@ -113,6 +113,8 @@ int session_report(const struct observers *o, const struct trace_target *tg,
 			.topo = t, .st = st, .links = st->links, .ns = st->ns, .nns = st->nns,
 			.ev = o->col.events, .nev = o->col.count, .pl = &pl, .nm = &o->namer,
 			.flow = flows[i],
+			.gaps = { .lost = o->lost + o->col.oom, .no_nf = !o->have_nf || o->nf_skipped,
+				  .no_reasons = !o->have_reasons, .partial = tg->partial },
 		};
 
 		if (!diagnose(&e, v)) {

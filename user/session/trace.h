@@ -19,6 +19,7 @@ struct trace_target {
 	int nns;
 	int explain;		/* --explain: the audit behind each flow, per object on its way */
 	int nftrace;		/* let nftables' own trace name the rule (nstrace's labs; --nftrace elsewhere) */
+	int partial;		/* only some of the topology's links observed (--interface, --namespace) */
 };
 
 /* What the session read before the probes: the firewalls' counters, and nftables' trace if asked. */
