@@ -555,19 +555,37 @@ static void test_evidence_gaps(void)
 	run(&s);
 	expect(&s, "br-netfilter-iptables-drop", 1);
 
-	/* A reason-less drop with no hook around it: nothing says netfilter. */
-	audited(&s, "no reasons, no hook", 2);
+	/* No hook observers either: netfilter's own freeing site is the evidence. */
+	audited(&s, "no reasons, no hooks, freed in nf_hook_slow", 2);
 	for (int seq = 1; seq <= 3; seq++) {
 		req_to_bridge(&s, seq, (uint64_t)seq * 100 * MS);
 		dropped(&s, req(seq), HOST_INO, ifindex_of(&s, PORT(1)), NSTRACE_REASON_UNKNOWN, ADDR_NF_HOOK_SLOW,
 			(uint64_t)seq * 100 * MS + 24000);
 	}
-	s.gaps.no_reasons = 1;
+	s.ns[0].bridge_nf_call_iptables = 1;
+	chain(&s, HOST_INO, FW_NFT, FW_IPV4, "filter", "FORWARD", 2, FW_DROP);
+	s.gaps.no_reasons = s.gaps.no_nf = 1;
+	routed_on_link(&s);
+	run(&s);
+	expect(&s, "br-netfilter-iptables-drop", 1);
+	evidence_has(&s, "nf_hook_slow frees only what a netfilter verdict dropped");
+
+	/* A reason-less drop anywhere else: nothing says netfilter, even with a DROP chain there. */
+	audited(&s, "no reasons, freed elsewhere", 2);
+	for (int seq = 1; seq <= 3; seq++) {
+		req_to_bridge(&s, seq, (uint64_t)seq * 100 * MS);
+		dropped(&s, req(seq), HOST_INO, ifindex_of(&s, PORT(1)), NSTRACE_REASON_UNKNOWN, ADDR_ARP_ERROR_REPORT,
+			(uint64_t)seq * 100 * MS + 24000);
+	}
+	s.ns[0].bridge_nf_call_iptables = 1;
+	chain(&s, HOST_INO, FW_NFT, FW_IPV4, "filter", "FORWARD", 2, FW_DROP);
+	s.gaps.no_reasons = s.gaps.no_nf = 1;
 	routed_on_link(&s);
 	run(&s);
 	CHECK(s.rc == 1 && !s.v.conclusive && strcmp(s.v.id, "br-netfilter-iptables-drop"),
-	      "no reasons, no hook: not blamed on netfilter");
+	      "no reasons, freed elsewhere: not blamed on netfilter");
 	evidence_has(&s, "gives no drop reasons");
+	evidence_has(&s, "netfilter hooks were not observed");
 
 	/* Lost events: the same FORWARD story, but its last edge may be among them. */
 	audited(&s, "events lost", 2);

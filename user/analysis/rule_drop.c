@@ -125,6 +125,38 @@ static int rpfilter_drop(const struct evidence *e, const struct drop_site *s, co
 	return 1;
 }
 
+/* Where netfilter frees what a hook or table said to drop (and nothing else). */
+static int netfilter_verdict_site(const char *func)
+{
+	static const char *const sites[] = { "nf_hook_slow", "nf_hook_slow_list", "nft_do_chain",
+					     "ipt_do_table", "arpt_do_table", "ebt_do_table" };
+
+	for (size_t i = 0; i < sizeof(sites) / sizeof(sites[0]); i++)
+		if (!strcmp(func, sites[i]))
+			return 1;
+	return 0;
+}
+
+/*
+ * Before 5.17 drops have no reason. Two things still make one netfilter's:
+ * the packet entered a hook and never left it, in the namespace of the
+ * drop; or the kernel freed it where netfilter acts on a DROP verdict.
+ */
+static int netfilter_without_reason(const struct drop_site *s, struct verdict *v)
+{
+	if (!s->drop || s->drop->drop_reason != NSTRACE_REASON_UNKNOWN)
+		return 0;
+	if (s->hook && s->drop->netns_ino == s->hook->netns_ino) {
+		add_line(v, "event: no drop reason on this kernel; the drop came inside the %s hook it never left", s->hook_name);
+		return 1;
+	}
+	if (netfilter_verdict_site(s->func)) {
+		add_line(v, "event: no drop reason on this kernel; %s frees only what a netfilter verdict dropped", s->func);
+		return 1;
+	}
+	return 0;
+}
+
 /*
  * 1: a drop or a hook verdict explains the packet's death (v filled);
  * 0: nothing killed it; -1: the kernel dropped it for a reason no rule
@@ -139,11 +171,7 @@ int rule_drop(const struct evidence *e, const struct packet *p, const char *what
 		return 0;
 	if (!strcmp(s.reason, "TC_INGRESS") || !strcmp(s.reason, "TC_EGRESS"))
 		return tc_drop(e, &s, what, v);
-	/*
-	 * Without reasons (before 5.17) a drop inside a hook that the packet
-	 * entered and never left is netfilter's: the hook edges are the evidence.
-	 */
-	if (s.drop && s.hook && s.drop->drop_reason == NSTRACE_REASON_UNKNOWN && s.drop->netns_ino == s.hook->netns_ino)
+	if (netfilter_without_reason(&s, v))
 		snprintf(s.reason, sizeof(s.reason), "NETFILTER_DROP");
 	if (!strcmp(s.reason, "NETFILTER_DROP")) {
 		r = netfilter_drop(e, p, &s, what, v);
