@@ -25,27 +25,32 @@ static const char run_usage[] =
 	"\n"
 	"Options:\n"
 	PROBE_OPTIONS_HELP
-	"      --from K       send from nsK (default 1)\n"
-	"      --to K         to nsK's address (default 2)\n"
+	"      --from NS      send from this namespace: ns1, ns2... or 1, 2... (default ns1)\n"
+	"      --to NS        to that namespace's address (default ns2)\n"
 	"  -k, --keep         leave the lab in place ('nstrace down' removes it)\n"
 	"      --break FAULT  inject a fault first (implies --isolated; see 'nstrace faults')\n"
 	"      --fix          apply the verdict's first fix and trace again\n"
 	"      --yes          allow --fix to change the real host (not --isolated)\n"
 	LAB_OPTIONS_HELP
+	OUTPUT_OPTIONS_HELP
 	"  -h, --help         this help\n"
 	"\n"
-	"Exit codes: 0 every probe answered, 1 not, 2 usage error, 3 environment\n"
-	"error (not root, no BPF, a name or subnet taken).\n"
+	"Exit codes: 0 every probe answered (also after Ctrl-C, if all sent were),\n"
+	"1 not, 2 usage error, 3 environment error (not root, no BPF, a name or\n"
+	"subnet taken, an output file that cannot be written).\n"
 	"\n"
 	"EXAMPLES:\n"
 	"  sudo nstrace run\n"
-	"  sudo nstrace run --isolated --count 5\n"
+	"  sudo nstrace run --isolated --count 5 --interval 200ms --explain\n"
 	"  sudo nstrace run --break forward-drop --fix   # see the cause, then the cure\n"
-	"  sudo nstrace run --lab demo --from 1 --to 3    # a lab made by 'nstrace up'\n";
+	"  sudo nstrace run --lab demo --from ns1 --to ns3    # a lab made by 'nstrace up'\n"
+	"  sudo nstrace run --isolated --pcap run.pcapng --svg run.svg --record run.nst\n"
+	"  sudo nstrace run --isolated --json | jq 'select(.type == \"verdict\")'\n";
 
 struct run_opts {
 	struct lab_config cfg;
 	struct probe_opts probe;
+	struct output_opts out;
 	int from, to, keep, lab_given, fix, yes;
 	const struct fault *fault;
 };
@@ -64,17 +69,17 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 		{ "yes", no_argument, NULL, OPT_YES },
 		{ "help", no_argument, NULL, 'h' },
 		LAB_LONG_OPTIONS,
+		OUTPUT_LONG_OPTIONS,
 		{}
 	};
-	int opt, r;
-	long v;
+	int opt, r, k;
 
 	memset(o, 0, sizeof(*o));
 	lab_config_default(&o->cfg);
 	o->probe = (struct probe_opts)PROBE_OPTS_DEFAULT;
 	o->from = 1;
 	o->to = 2;
-	while ((opt = getopt_long(argc, argv, "c:i:kh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "c:i:khqv", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
 		case 'i':
@@ -86,9 +91,9 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 			break;
 		case OPT_FROM:
 		case OPT_TO:
-			if (parse_int(opt == OPT_FROM ? "--from" : "--to", optarg, 1, LAB_MAX_NAMESPACES, &v))
+			if (parse_ns_number(opt == OPT_FROM ? "--from" : "--to", optarg, LAB_MAX_NAMESPACES, &k))
 				return EXIT_USAGE;
-			*(opt == OPT_FROM ? &o->from : &o->to) = (int)v;
+			*(opt == OPT_FROM ? &o->from : &o->to) = k;
 			break;
 		case OPT_BREAK:
 			o->fault = fault_find(optarg);
@@ -108,13 +113,15 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 			fputs(run_usage, stdout);
 			return -1;
 		default:
-			r = parse_lab_option(opt, optarg, &o->cfg);
+			r = parse_output_option(opt, optarg, &o->out);
+			if (r > 0)
+				r = parse_lab_option(opt, optarg, &o->cfg);
 			if (r == 0) {
 				o->lab_given |= opt == OPT_LAB;
 				break;
 			}
 			if (r > 0)
-				fprintf(stderr, "%s", run_usage);
+				fprintf(stderr, "see '%s run --help'\n", prog);
 			return EXIT_USAGE;
 		}
 	}
@@ -181,11 +188,15 @@ struct lab_trace {
 	struct observe_link *links;
 	struct observe_nf *nf;
 	struct ns_handle *nss;
+	struct ns_ref *refs;
+	struct netview net;
 	int nlinks, nns;
 };
 
 static void lab_trace_free(struct lab_trace *lt)
 {
+	session_netview_free(&lt->net);
+	free(lt->refs);
 	free(lt->topo.ifs);
 	free(lt->links);
 	free(lt->nf);
@@ -207,30 +218,34 @@ static int lab_trace_init(const struct lab *lab, struct lab_trace *lt)
 	for (int k = 0; k < lab->cfg.namespaces; k++)
 		lt->nf[k + 1] = (struct observe_nf){ lab->ep[k].ns_fd, OBSERVE_NF_ENDPOINT_HOOKS };
 	lt->nns = lab_namespaces(lab, lt->nss);
+	lt->refs = session_refs(&(struct trace_target){ &lt->topo, lt->nss, lt->nns });
+	if (!lt->refs) {
+		lab_trace_free(lt);
+		return -ENOMEM;
+	}
 	return 0;
 }
 
-static int report(const struct run_opts *o, const struct lab *lab, const struct observers *obs,
-		  const struct lab_trace *lt, const struct probe_summary *sum, struct verdict *v)
+static int report(struct feed *fd, const struct run_opts *o, const struct lab *lab, const struct observers *obs,
+		  const struct lab_trace *lt, const struct probe_summary *sum, int exit_code, struct verdict *v)
 {
 	struct flow flow = { .src = 2 * o->from, .dst = lab->ep[o->to - 1].addr, .sent = sum->sent,
 			     .received = sum->received, .send_errno = sum->send_errno, .icmp_id = sum->id };
 	struct trace_target tg = { &lt->topo, lt->nss, lt->nns };
-	char a[16];
+	char a[16], b[16];
 	int n;
 
-	printf("probes: %d ICMP echo request(s) ns%d (%s) → ", sum->sent, o->from,
-	       ip_str(lab->ep[o->from - 1].addr.s_addr, a, sizeof(a)));
-	printf("ns%d (%s), id 0x%04x\n", o->to, ip_str(lab->ep[o->to - 1].addr.s_addr, a, sizeof(a)),
-	       sum->id);
-	n = session_report(obs, &tg, &flow, 1, sum, v);
+	feed_say(fd, FEED_HEADER, "probes: %d ICMP echo request(s) ns%d (%s) \u2192 ns%d (%s), id 0x%04x\n", sum->sent,
+		 o->from, ip_str(lab->ep[o->from - 1].addr.s_addr, a, sizeof(a)), o->to,
+		 ip_str(lab->ep[o->to - 1].addr.s_addr, b, sizeof(b)), sum->id);
+	n = session_report(fd, obs, &tg, &flow, 1, sum, exit_code, v);
 	if (n < 0)
 		err_msg("run: cannot analyse the trace: %s", strerror(-n));
 	return n > 0;
 }
 
 /* One trace: observers up, probes, observers down, report. Exit code of the trace. */
-static int trace_lab(const struct run_opts *o, struct lab *lab, struct lab_trace *lt,
+static int trace_lab(struct feed *fd, const struct run_opts *o, struct lab *lab, struct lab_trace *lt,
 		     struct verdict *v, int *have_verdict)
 {
 	struct observers obs;
@@ -240,15 +255,18 @@ static int trace_lab(const struct run_opts *o, struct lab *lab, struct lab_trace
 
 	memset(&obs, 0, sizeof(obs));
 	*have_verdict = 0;
-	print_topology(stdout, &lt->topo);
+	/* The topology as it is now, not as it was built: a hand-made change shows. */
+	session_netview_free(&lt->net);
+	session_read_links(&(struct trace_target){ &lt->topo, lt->nss, lt->nns }, &lt->net);
+	feed_topology(fd, &lt->topo, lt->refs, lt->nns, &lt->net);
 	err = observers_start(&obs, lt->links, lt->nlinks, lt->nf, 1 + lab->cfg.namespaces, 1,
 			      &stop_requested, msg, sizeof(msg));
 	if (err) {
 		err_msg("run: %s", msg);
 		goto cleanup;
 	}
-	printf("observers: %s ingress+egress on %d links, tp_btf/kfree_skb, netfilter hooks in %d namespaces\n",
-	       observers_tc_mode(&obs), lt->nlinks, obs.nf_hooks);
+	feed_say(fd, FEED_HEADER, "observers: %s ingress+egress on %d links, tp_btf/kfree_skb, netfilter hooks in %d namespaces\n",
+		 observers_tc_mode(&obs), lt->nlinks, obs.nf_hooks);
 
 	err = observers_probe(&obs, lab->ep[o->from - 1].ns_fd, lab->ep[o->from - 1].ifindex,
 			      lab->ep[o->to - 1].addr, o->probe.count, o->probe.interval_ms, &sum);
@@ -258,15 +276,16 @@ static int trace_lab(const struct run_opts *o, struct lab *lab, struct lab_trace
 		goto cleanup;
 	}
 	observers_filter_icmp_id(&obs, sum.id, &lab->cfg.subnet);
-	*have_verdict = report(o, lab, &obs, lt, &sum, v);
-	ret = stop_requested ? EXIT_FAIL : sum.received == sum.sent ? EXIT_PASS : EXIT_FAIL;
+	/* Interrupted after every probe sent was answered: the lab works. */
+	ret = sum.sent > 0 && sum.received == sum.sent ? EXIT_PASS : EXIT_FAIL;
+	*have_verdict = report(fd, o, lab, &obs, lt, &sum, ret, v);
 cleanup:
 	observers_free(&obs);
 	return ret;
 }
 
 /* --fix: the verdict's first fix that changes something, run as printed. 0 if applied. */
-static int apply_fix(const struct lab *lab, const struct lab_trace *lt, const struct verdict *v)
+static int apply_fix(struct feed *fd, const struct lab *lab, const struct lab_trace *lt, const struct verdict *v)
 {
 	const struct fix *fx = NULL;
 	char text[2048];
@@ -275,21 +294,28 @@ static int apply_fix(const struct lab *lab, const struct lab_trace *lt, const st
 		if (!v->fix[i].inspect)
 			fx = &v->fix[i];
 	if (!fx) {
-		printf("\n--fix: the verdict has no fix to apply%s\n", v->nfix ? " (only commands that show state)" : "");
+		feed_say(fd, FEED_ALWAYS, "\n--fix: the verdict has no fix to apply%s\n",
+			 v->nfix ? " (only commands that show state)" : "");
 		return -1;
 	}
-	printf("\n--fix: applying:\n");
+	feed_say(fd, FEED_ALWAYS, "\n--fix: applying:\n");
 	for (int i = 0; i < fx->nsteps; i++)
-		printf("  %s\n", command_str(&fx->step[i], text, sizeof(text)) ? text : fx->step[i].argv[0]);
+		feed_say(fd, FEED_ALWAYS, "  %s\n", command_str(&fx->step[i], text, sizeof(text)) ? text : fx->step[i].argv[0]);
 	if (run_commands(fx->step, fx->nsteps, lt->nss, lt->nns))
 		return -1;
-	if (!lab->host_ns_name[0])
-		print_revert(stdout, fx);
+	if (lab->host_ns_name[0])
+		return 0;
+	if (!fx->nrevert)
+		feed_say(fd, FEED_ALWAYS, "revert: no single command undoes it\n");
+	else
+		feed_say(fd, FEED_ALWAYS, "revert:\n");
+	for (int i = 0; i < fx->nrevert; i++)
+		feed_say(fd, FEED_ALWAYS, "  %s\n", command_str(&fx->revert[i], text, sizeof(text)) ? text : "(too long to print)");
 	return 0;
 }
 
 /* --lab naming a lab that exists: load it, and check the options against it. */
-static int open_lab(const struct run_opts *o, struct lab *lab)
+static int open_lab(struct feed *fd, const struct run_opts *o, struct lab *lab)
 {
 	char msg[512];
 
@@ -309,11 +335,11 @@ static int open_lab(const struct run_opts *o, struct lab *lab)
 		lab_release(lab);
 		return EXIT_USAGE;
 	}
-	printf("lab %s: using the existing lab\n", lab->cfg.name);
+	feed_say(fd, FEED_HEADER, "lab %s: using the existing lab\n", lab->cfg.name);
 	return 0;
 }
 
-static int build_lab(const struct run_opts *o, struct lab *lab)
+static int build_lab(struct feed *fd, const struct run_opts *o, struct lab *lab)
 {
 	char msg[512];
 	int err;
@@ -331,8 +357,8 @@ static int build_lab(const struct run_opts *o, struct lab *lab)
 		err_msg("run: %s", msg);
 		return EXIT_ENV;
 	}
-	printf("lab %s: built, bridge side in %s\n", lab->cfg.name,
-	       lab->host_ns_name[0] ? lab->host_ns_name : "the root namespace");
+	feed_say(fd, FEED_HEADER, "lab %s: built, bridge side in %s\n", lab->cfg.name,
+		 lab->host_ns_name[0] ? lab->host_ns_name : "the root namespace");
 	return 0;
 }
 
@@ -355,7 +381,7 @@ static int check_run(const struct run_opts *o, int existing)
 }
 
 /* Trace, and with --fix apply the verdict's fix and trace again. */
-static int trace_and_fix(const struct run_opts *o, struct lab *lab)
+static int trace_and_fix(struct feed *fd, const struct run_opts *o, struct lab *lab)
 {
 	struct lab_trace lt;
 	struct verdict *v = malloc(sizeof(*v));
@@ -366,20 +392,41 @@ static int trace_and_fix(const struct run_opts *o, struct lab *lab)
 		err_msg("run: out of memory");
 		return EXIT_ENV;
 	}
-	ret = trace_lab(o, lab, &lt, v, &have_verdict);
-	if (o->fix && !stop_requested && ret == EXIT_FAIL && have_verdict && !apply_fix(lab, &lt, v)) {
-		printf("\n== after the fix ==\n");
-		ret = trace_lab(o, lab, &lt, v, &have_verdict);
+	ret = trace_lab(fd, o, lab, &lt, v, &have_verdict);
+	if (o->fix && !stop_requested && ret == EXIT_FAIL && have_verdict && !apply_fix(fd, lab, &lt, v)) {
+		feed_say(fd, FEED_ALWAYS, "\n== after the fix ==\n");
+		ret = trace_lab(fd, o, lab, &lt, v, &have_verdict);
 	}
 	lab_trace_free(&lt);
 	free(v);
 	return ret;
 }
 
+/* Removes what run built, or says how to reach what it kept. */
+static void finish_lab(struct feed *fd, const struct run_opts *o, struct lab *lab, int existing)
+{
+	int err;
+
+	if (stop_requested)
+		fprintf(stderr, "nstrace: run: interrupted%s\n", !existing && !o->keep ? ", removing the lab" : "");
+	if (!existing && !o->keep) {
+		err = lab_teardown(lab);
+		if (err < 0)
+			err_msg("run: removing lab '%s' left something behind: %s (try '%s down --lab %s')",
+				o->cfg.name, strerror(-err), prog, o->cfg.name);
+		return;
+	}
+	if (!existing)
+		feed_say(fd, FEED_HEADER, "lab %s kept: '%s exec --lab %s ns1 -- CMD' to use it, '%s down --lab %s' to remove it\n",
+			 lab->cfg.name, prog, lab->cfg.name, prog, lab->cfg.name);
+	lab_release(lab);
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_opts o;
 	struct lab lab = { .host_fd = -1 };
+	struct outputs out;
 	char msg[512];
 	int err, ret, existing;
 
@@ -390,10 +437,12 @@ int cmd_run(int argc, char **argv)
 	existing = o.lab_given && lab_exists(o.cfg.name);
 	if ((ret = check_run(&o, existing)) || (ret = require_root("run")))
 		return ret;
-	install_stop_handlers();
-	ret = existing ? open_lab(&o, &lab) : build_lab(&o, &lab);
-	if (ret)
+	if ((ret = outputs_open(&out, &o.out, "run", 1)))
 		return ret;
+	install_stop_handlers();
+	ret = existing ? open_lab(&out.feed, &o, &lab) : build_lab(&out.feed, &o, &lab);
+	if (ret)
+		return outputs_close(&out, ret);
 	if (o.fault && lab.host_ns_name[0]) {
 		err = o.fault->apply(&lab, o.from, o.to, msg, sizeof(msg));
 		if (err) {
@@ -401,22 +450,10 @@ int cmd_run(int argc, char **argv)
 			ret = EXIT_ENV;
 			goto cleanup;
 		}
-		printf("fault injected: %s: %s\n", o.fault->name, o.fault->summary);
+		feed_say(&out.feed, FEED_HEADER, "fault injected: %s: %s\n", o.fault->name, o.fault->summary);
 	}
-	ret = stop_requested ? EXIT_FAIL : trace_and_fix(&o, &lab);
+	ret = stop_requested ? EXIT_FAIL : trace_and_fix(&out.feed, &o, &lab);
 cleanup:
-	if (stop_requested)
-		fprintf(stderr, "nstrace: run: interrupted%s\n", !existing && !o.keep ? ", removing the lab" : "");
-	if (!existing && !o.keep) {
-		err = lab_teardown(&lab);
-		if (err < 0)
-			err_msg("run: removing lab '%s' left something behind: %s (try '%s down --lab %s')",
-				o.cfg.name, strerror(-err), prog, o.cfg.name);
-		return ret;
-	}
-	if (!existing)
-		printf("lab %s kept: '%s exec --lab %s ns1 -- CMD' to use it, '%s down --lab %s' to remove it\n",
-		       lab.cfg.name, prog, lab.cfg.name, prog, lab.cfg.name);
-	lab_release(&lab);
-	return ret;
+	finish_lab(&out.feed, &o, &lab, existing);
+	return outputs_close(&out, ret);
 }

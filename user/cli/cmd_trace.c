@@ -11,12 +11,11 @@
 #include "lab/lab.h"
 #include "model/packet.h"
 #include "observe/observers.h"
-#include "report/output.h"
 #include "session/trace.h"
 
 static const char trace_usage[] =
 	"Usage: nstrace trace --from SRC --to IP [OPTIONS]\n"
-	"       nstrace trace --passive [--bridge BR] [--netns NS] [--duration S]\n"
+	"       nstrace trace --passive [--bridge BR] [--netns NS] [--duration T] [--summary]\n"
 	"\n"
 	"Trace a topology that already exists (docker0, cni0, a bridge made by hand)\n"
 	"without changing it: discover the path's parts through rtnetlink, attach\n"
@@ -25,14 +24,19 @@ static const char trace_usage[] =
 	"\n"
 	"Options:\n"
 	"  --from SRC         source: a name under /run/netns, a PID (a container's,\n"
-	"                     or an 'unshare --net' shell), or a namespace file\n"
+	"                     or an 'unshare --net' shell), a process as comm:PID, a\n"
+	"                     container's name, or a namespace file; with --lab, ns1\n"
+	"                     or just 1\n"
 	"  --to IP            destination address, in any namespace on the bridge\n"
 	PROBE_OPTIONS_HELP
-	"  --passive          send nothing: trace what others send\n"
-	"  --duration S       passive: stop after S seconds, 1 to 86400 (default: Ctrl-C)\n"
+	"  --passive          send nothing: trace what others send; each packet is\n"
+	"                     printed once it arrived (or went quiet), a summary at exit\n"
+	"  --duration T       passive: stop after T (10s, 5m, 24h; a bare number is in\n"
+	"                     seconds), 1s to 24h (default: Ctrl-C)\n"
 	"  --bridge BR        the bridge to trace (passive), or to insist on (--from)\n"
 	"  --netns NS         passive: the namespace holding the bridge (default: ours)\n"
 	"  --lab NAME         an nstrace lab: --from takes nsK, passive watches its bridge\n"
+	OUTPUT_OPTIONS_HELP
 	"  -h, --help         this help\n"
 	"\n"
 	"Exit codes: 0 every probe (passive: every echo request seen) answered, 1 not,\n"
@@ -41,15 +45,17 @@ static const char trace_usage[] =
 	"EXAMPLES:\n"
 	"  sudo nstrace trace --from c1 --to 172.18.0.3\n"
 	"  sudo nstrace trace --from 4242 --to 172.18.0.2      # by PID\n"
-	"  sudo nstrace trace --passive --bridge docker0 --duration 10\n"
+	"  sudo nstrace trace --passive --bridge docker0 --duration 10s\n"
+	"  sudo nstrace trace --passive --bridge docker0 --duration 24h --summary\n"
 	"  sudo nstrace trace --lab demo --from ns1 --to 10.200.0.3\n";
 
 struct trace_opts {
+	struct output_opts out;
 	const char *from, *bridge, *netns, *lab;
 	char lab_from[LAB_NS_NAME_MAX], lab_netns[LAB_NS_NAME_MAX], lab_bridge[IFNAMSIZ];
 	struct in_addr to;
 	struct probe_opts probe;
-	int have_to, passive, duration_s;
+	int have_to, passive, duration_ms;
 };
 
 /* Options that only make sense together, checked once all are read. */
@@ -67,7 +73,7 @@ static int check_trace(const struct trace_opts *o)
 		err_msg("trace: --lab names the bridge and its namespace: drop --netns/--bridge");
 		return EXIT_USAGE;
 	}
-	if (!o->passive && (o->duration_s || o->netns)) {
+	if (!o->passive && (o->duration_ms || o->netns)) {
 		err_msg("trace: --duration and --netns go with --passive");
 		return EXIT_USAGE;
 	}
@@ -88,6 +94,7 @@ static int parse_trace(int argc, char **argv, struct trace_opts *o)
 		{ "netns", required_argument, NULL, OPT_NETNS },
 		{ "lab", required_argument, NULL, OPT_LAB },
 		{ "help", no_argument, NULL, 'h' },
+		OUTPUT_LONG_OPTIONS,
 		{}
 	};
 	int opt;
@@ -95,7 +102,7 @@ static int parse_trace(int argc, char **argv, struct trace_opts *o)
 
 	memset(o, 0, sizeof(*o));
 	o->probe = (struct probe_opts)PROBE_OPTS_DEFAULT;
-	while ((opt = getopt_long(argc, argv, "c:i:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "c:i:hqv", opts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_FROM:
 			o->from = optarg;
@@ -116,9 +123,9 @@ static int parse_trace(int argc, char **argv, struct trace_opts *o)
 			o->passive = 1;
 			break;
 		case OPT_DURATION:
-			if (parse_int("--duration", optarg, 1, 86400, &v))
+			if (parse_duration("--duration", optarg, 1000, 1000, 86400000, &v))
 				return EXIT_USAGE;
-			o->duration_s = (int)v;
+			o->duration_ms = (int)v;
 			break;
 		case OPT_BRIDGE:
 			o->bridge = optarg;
@@ -135,7 +142,9 @@ static int parse_trace(int argc, char **argv, struct trace_opts *o)
 			fputs(trace_usage, stdout);
 			return -1;
 		default:
-			fputs(trace_usage, stderr);
+			if (!parse_output_option(opt, optarg, &o->out))
+				break;
+			fprintf(stderr, "see '%s trace --help'\n", prog);
 			return EXIT_USAGE;
 		}
 	}
@@ -162,9 +171,13 @@ static int resolve_lab(struct trace_opts *o)
 		snprintf(o->lab_netns, sizeof(o->lab_netns), "%s", lab.host_ns_name);
 		o->netns = o->lab_netns;
 	}
-	if (o->from && !strncmp(o->from, "ns", 2)) {
-		int k = lab_endpoint_number(&lab, o->from);
+	if (o->from && (!strncmp(o->from, "ns", 2) || (o->from[0] >= '1' && o->from[0] <= '9'))) {
+		char nsk[16];
+		int k;
 
+		/* One spelling everywhere: ns1, or its number. */
+		snprintf(nsk, sizeof(nsk), "%s%.8s", strncmp(o->from, "ns", 2) ? "ns" : "", o->from);
+		k = lab_endpoint_number(&lab, nsk);
 		if (!k) {
 			err_msg("trace: lab '%s' has ns1..ns%d, not '%s'", o->lab, lab.cfg.namespaces, o->from);
 			lab_release(&lab);
@@ -201,24 +214,49 @@ static int trace_parts(const struct discovery *d, struct trace_parts *tp)
 	return 0;
 }
 
-static int trace_passive(const struct trace_opts *o, struct observers *obs, const struct trace_target *tg)
+/* An nstrace lab's namespaces by the names run uses: nsK and host, one spelling everywhere. */
+static void lab_labels(const struct trace_opts *o, struct discovery *d)
 {
-	int verdicts;
+	size_t len = strlen(o->lab);
 
-	printf("watching; %s\n", o->duration_s ? "until the duration ends (Ctrl-C stops early)" : "Ctrl-C stops");
-	observers_watch(obs, o->duration_s * 1000);
-	observers_stop(obs);
-	verdicts = session_report(obs, tg, NULL, 0, NULL, NULL);
-	return verdicts < 0 ? EXIT_ENV : verdicts ? EXIT_FAIL : EXIT_PASS;
+	for (int i = 0; o->lab && i < d->nns; i++) {
+		struct ns_ref *r = &d->ns[i].ref;
+		const char *rest = !strncmp(r->label, o->lab, len) && r->label[len] == '-' ? r->label + len + 1 : NULL;
+
+		if (rest && (!strcmp(rest, "host") || (!strncmp(rest, "ns", 2) && rest[2] >= '1' && rest[2] <= '9')))
+			memmove(r->label, rest, strlen(rest) + 1);
+	}
+	for (int i = 0; i < d->topo.n; i++)
+		snprintf(d->topo.ifs[i].ns_label, sizeof(d->topo.ifs[i].ns_label), "%s", d->ns[d->if_ns[i]].ref.label);
 }
 
-static int trace_probe(const struct trace_opts *o, struct observers *obs, const struct discovery *d,
+static void say_discovery(struct feed *fd, const struct discovery *d)
+{
+	int ports = 0;
+
+	for (int i = 0; i < d->topo.n; i++)
+		ports += d->topo.ifs[i].role == TOPO_PORT;
+	feed_say(fd, FEED_HEADER, "discovered: bridge %s in %s with %d ports, %d namespaces\n",
+		 d->topo.ifs[d->bridge].name, d->topo.ifs[d->bridge].ns_label, ports, d->nns);
+	for (int i = 0; i < d->nunresolved; i++)
+		feed_say(fd, FEED_HEADER, "  unresolved: %s\n", d->unresolved[i]);
+}
+
+static int trace_passive(struct feed *fd, const struct trace_opts *o, struct observers *obs,
+			 const struct trace_target *tg)
+{
+	feed_say(fd, FEED_HEADER, "watching; packets print as they finish; %s\n",
+		 o->duration_ms ? "until the duration ends (Ctrl-C stops early)" : "Ctrl-C stops");
+	return session_passive(fd, obs, tg, o->duration_ms);
+}
+
+static int trace_probe(struct feed *fd, const struct trace_opts *o, struct observers *obs, const struct discovery *d,
 		       const struct trace_target *tg)
 {
 	struct probe_summary sum = {};
 	struct flow flow;
 	char a[16];
-	int err, verdicts;
+	int err, verdicts, ret;
 
 	/* Read-only: no neighbour flush, so ARP shows only if the entry had expired. */
 	err = observers_probe(obs, d->ns[d->if_ns[d->src]].fd, 0, o->to, o->probe.count, o->probe.interval_ms, &sum);
@@ -228,27 +266,71 @@ static int trace_probe(const struct trace_opts *o, struct observers *obs, const 
 		return EXIT_ENV;
 	}
 	observers_filter_icmp_id(obs, sum.id, NULL);
-	printf("probes: %d ICMP echo request(s) %s → %s, id 0x%04x\n", sum.sent,
-	       d->topo.ifs[d->src].ns_label, ip_str(o->to.s_addr, a, sizeof(a)), sum.id);
+	feed_say(fd, FEED_HEADER, "probes: %d ICMP echo request(s) %s \u2192 %s, id 0x%04x\n", sum.sent,
+		 d->topo.ifs[d->src].ns_label, ip_str(o->to.s_addr, a, sizeof(a)), sum.id);
 	flow = (struct flow){ .src = d->src, .dst = o->to, .sent = sum.sent, .received = sum.received,
 			      .send_errno = sum.send_errno, .icmp_id = sum.id };
-	verdicts = session_report(obs, tg, &flow, 1, &sum, NULL);
+	/* Interrupted after every probe sent was answered: the path works. */
+	ret = sum.sent > 0 && sum.received == sum.sent ? EXIT_PASS : EXIT_FAIL;
+	verdicts = session_report(fd, obs, tg, &flow, 1, &sum, ret, NULL);
 	if (verdicts < 0)
 		err_msg("trace: cannot analyse the trace: %s", strerror(-verdicts));
-	return stop_requested || sum.received < sum.sent ? EXIT_FAIL : EXIT_PASS;
+	return ret;
+}
+
+/* Discovery, observers, the trace; everything it opened closed again. */
+static int trace_run(struct feed *fd, struct trace_opts *o)
+{
+	struct discovery d = { .src = -1, .bridge = -1 };
+	struct observers obs;
+	struct trace_parts tp = {};
+	struct trace_target tg;
+	struct netview net = {};
+	struct ns_ref *refs = NULL;
+	char msg[512];
+	int ret, err;
+
+	memset(&obs, 0, sizeof(obs));
+	err = o->passive ? discover_bridge(o->netns, o->bridge, &d, msg, sizeof(msg)) :
+			   discover_from(o->from, o->to, o->bridge, &d, msg, sizeof(msg));
+	if (err) {
+		err_msg("trace: %s", msg);
+		return err == -ENOENT || err == -EINVAL || err == -ENODEV ? EXIT_USAGE : EXIT_ENV;
+	}
+	if (o->lab)
+		lab_labels(o, &d);
+	say_discovery(fd, &d);
+	tg = (struct trace_target){ &d.topo, d.ns, d.nns };
+	ret = EXIT_ENV;
+	refs = session_refs(&tg);
+	if (!refs || session_read_links(&tg, &net) || trace_parts(&d, &tp))
+		goto cleanup;
+	feed_topology(fd, &d.topo, refs, d.nns, &net);
+	err = observers_start(&obs, tp.links, d.topo.n, tp.nf, d.nns, 0, &stop_requested, msg, sizeof(msg));
+	if (err) {
+		err_msg("trace: %s", msg);
+		goto cleanup;
+	}
+	feed_say(fd, FEED_HEADER, "observers: %s ingress+egress on %d links, tp_btf/kfree_skb, netfilter hooks in %d namespaces\n",
+		 observers_tc_mode(&obs), d.topo.n, obs.nf_hooks);
+	feed_say(fd, FEED_HEADER, "           (removed when nstrace exits)\n");
+	ret = o->passive ? trace_passive(fd, o, &obs, &tg) : trace_probe(fd, o, &obs, &d, &tg);
+cleanup:
+	observers_free(&obs);
+	free(tp.links);
+	free(tp.nf);
+	free(refs);
+	session_netview_free(&net);
+	discovery_free(&d);
+	return ret;
 }
 
 int cmd_trace(int argc, char **argv)
 {
 	struct trace_opts o;
-	struct discovery d = { .src = -1, .bridge = -1 };
-	struct observers obs;
-	struct trace_parts tp = {};
-	struct trace_target tg;
-	char msg[512];
-	int ret, err;
+	struct outputs out;
+	int ret;
 
-	memset(&obs, 0, sizeof(obs));
 	ret = parse_trace(argc, argv, &o);
 	if (ret)
 		return ret < 0 ? EXIT_PASS : ret;
@@ -257,32 +339,8 @@ int cmd_trace(int argc, char **argv)
 	install_stop_handlers();
 	if (o.lab && (ret = resolve_lab(&o)))
 		return ret;
-
-	err = o.passive ? discover_bridge(o.netns, o.bridge, &d, msg, sizeof(msg)) :
-			  discover_from(o.from, o.to, o.bridge, &d, msg, sizeof(msg));
-	if (err) {
-		err_msg("trace: %s", msg);
-		return err == -ENOENT || err == -EINVAL || err == -ENODEV ? EXIT_USAGE : EXIT_ENV;
-	}
-	discovery_print(stdout, &d);
-	print_topology(stdout, &d.topo);
-
-	ret = EXIT_ENV;
-	if (trace_parts(&d, &tp))
-		goto cleanup;
-	err = observers_start(&obs, tp.links, d.topo.n, tp.nf, d.nns, 0, &stop_requested, msg, sizeof(msg));
-	if (err) {
-		err_msg("trace: %s", msg);
-		goto cleanup;
-	}
-	printf("observers: %s ingress+egress on %d links, tp_btf/kfree_skb, netfilter hooks in %d namespaces (removed when nstrace exits)\n",
-	       observers_tc_mode(&obs), d.topo.n, obs.nf_hooks);
-	tg = (struct trace_target){ &d.topo, d.ns, d.nns };
-	ret = o.passive ? trace_passive(&o, &obs, &tg) : trace_probe(&o, &obs, &d, &tg);
-cleanup:
-	observers_free(&obs);
-	free(tp.links);
-	free(tp.nf);
-	discovery_free(&d);
-	return ret;
+	if ((ret = outputs_open(&out, &o.out, "trace", 1)))
+		return ret;
+	ret = trace_run(&out.feed, &o);
+	return outputs_close(&out, ret);
 }
