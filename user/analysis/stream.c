@@ -247,34 +247,23 @@ static void emit_one(struct stream *s, struct open_pkt *o, stream_emit_fn emit, 
 
 int stream_flush(struct stream *s, uint64_t now_ns, int all, stream_emit_fn emit, void *ctx)
 {
-	struct open_pkt **out;
-	int nout = 0, kept = 0, over = s->nopen - STREAM_MAX_OPEN;
+	int nout = 0, over = s->nopen - STREAM_MAX_OPEN;
 
 	if (!s->nopen)
 		return 0;
-	out = malloc(s->nopen * sizeof(*out));
-	if (!out)
-		return -ENOMEM;
-	if (over > 0)
-		qsort(s->open, s->nopen, sizeof(*s->open), by_first);
-	for (int i = 0; i < s->nopen; i++) {
-		struct open_pkt *o = s->open[i];
-
-		if (ready(o, now_ns, all) || i < over)
-			out[nout++] = o;
-		else
-			s->open[kept++] = o;
-	}
-	s->nopen = kept;
-	if (nout && rehash(s, s->mask + 1)) {
-		free(out);
-		return -ENOMEM;
-	}
-	qsort(out, nout, sizeof(*out), by_first);
+	/*
+	 * In the order packets began, and never past one still open: a reply
+	 * that settled fast is not printed before its slower request.
+	 */
+	qsort(s->open, s->nopen, sizeof(*s->open), by_first);
+	while (nout < s->nopen && (ready(s->open[nout], now_ns, all) || nout < over))
+		nout++;
 	for (int i = 0; i < nout; i++) {
-		emit_one(s, out[i], emit, ctx);
-		pkt_free(out[i]);
+		emit_one(s, s->open[i], emit, ctx);
+		pkt_free(s->open[i]);
 	}
-	free(out);
-	return nout;
+	memmove(s->open, s->open + nout, (s->nopen - nout) * sizeof(*s->open));
+	s->nopen -= nout;
+	/* The table points into open[], which just moved. */
+	return rehash(s, s->mask + 1) ? -ENOMEM : nout;
 }

@@ -8,7 +8,7 @@
 #include "lab/config.h"
 #include "model/topo.h"
 #include "model/verdict.h"
-#include "session/feed.h"
+#include "report/feed.h"
 
 enum nstrace_exit {
 	EXIT_PASS = 0,		/* every probe answered / command done */

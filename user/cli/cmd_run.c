@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "cli/cli.h"
 #include "lab/faults.h"
+#include "kernel/netlink.h"
 #include "lab/lab.h"
 #include "model/packet.h"
 #include "observe/observers.h"
@@ -244,6 +245,23 @@ static int report(struct feed *fd, const struct run_opts *o, const struct lab *l
 	return n > 0;
 }
 
+/*
+ * What the bridge learned on the lab's ports is forgotten before the probes
+ * (as ns1's neighbour entry is): the trace then shows it being learned. The
+ * lab is nstrace's own; other bridges (trace) are never touched.
+ */
+static void forget_learned(const struct lab *lab)
+{
+	struct nl nl;
+
+	if (nl_open_in(&nl, lab->host_fd))
+		return;
+	for (int k = 0; k < lab->cfg.namespaces; k++)
+		if (lab->ep[k].port_ifindex)
+			nl_fdb_flush_learned(&nl, lab->ep[k].port_ifindex);
+	nl_close(&nl);
+}
+
 /* One trace: observers up, probes, observers down, report. Exit code of the trace. */
 static int trace_lab(struct feed *fd, const struct run_opts *o, struct lab *lab, struct lab_trace *lt,
 		     struct verdict *v, int *have_verdict)
@@ -268,6 +286,7 @@ static int trace_lab(struct feed *fd, const struct run_opts *o, struct lab *lab,
 	feed_say(fd, FEED_HEADER, "observers: %s ingress+egress on %d links, tp_btf/kfree_skb, netfilter hooks in %d namespaces\n",
 		 observers_tc_mode(&obs), lt->nlinks, obs.nf_hooks);
 
+	forget_learned(lab);
 	err = observers_probe(&obs, lab->ep[o->from - 1].ns_fd, lab->ep[o->from - 1].ifindex,
 			      lab->ep[o->to - 1].addr, o->probe.count, o->probe.interval_ms, &sum);
 	observers_stop(&obs);

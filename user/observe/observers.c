@@ -6,6 +6,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <bpf/libbpf.h>
+#include "nstrace.skel.h"
 #include "observe/observers.h"
 
 /* Late replies: how long to wait after the last probe. */
@@ -73,6 +75,13 @@ int observers_start(struct observers *s, const struct observe_link *links, int n
 		err = collector_open(&s->col, probes_events_fd(&s->probes));
 		if (err)
 			snprintf(msg, msglen, "cannot open the ring buffer: %s", strerror(-err));
+	}
+	/* What the bridge and the neighbour tables learn: only --explain and JSON miss it if absent. */
+	if (!err && learn_start(&s->learn, probes_events_fd(&s->probes),
+				bpf_map__fd(s->probes.skel->maps.watched_netns),
+				bpf_map__fd(s->probes.skel->maps.lost_events), msg, msglen)) {
+		fprintf(stderr, "nstrace: %s (tracing without FDB and neighbour events)\n", msg);
+		msg[0] = '\0';
 	}
 	s->ntc_links = nlinks;
 	if (err && !msg[0])
@@ -173,6 +182,7 @@ void observers_stop(struct observers *s)
 	/* The counter lives in a map: read it before the programs and maps go. */
 	if (s->probes.skel)
 		s->lost = probes_lost(&s->probes);
+	learn_stop(&s->learn);
 	probes_destroy(&s->probes);
 }
 

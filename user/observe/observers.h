@@ -12,6 +12,7 @@
 #include "model/flow.h"
 #include "model/names.h"
 #include "observe/collect.h"
+#include "observe/learn.h"
 #include "observe/probes.h"
 #include "observe/traffic.h"
 
@@ -31,6 +32,7 @@ struct observe_nf {
 
 struct observers {
 	struct probes probes;
+	struct learn learn;	/* FDB and neighbour observers, sharing the ring buffer */
 	struct collector col;
 	struct kernel_names names;
 	struct namer namer;

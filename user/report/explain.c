@@ -49,6 +49,20 @@ static double t_us(const struct story *s, uint64_t ts)
 	return ts >= s->base ? (double)(ts - s->base) / 1000.0 : 0.0;
 }
 
+/* "60.5 µs", "12.3 ms", "4.021 s": times since the first event, in a unit that reads. */
+static const char *t_str(const struct story *s, uint64_t ts, char *buf, int size)
+{
+	double us = t_us(s, ts);
+
+	if (us < 10000)
+		snprintf(buf, size, "%.1f \u00b5s", us);
+	else if (us < 10000000)
+		snprintf(buf, size, "%.1f ms", us / 1000);
+	else
+		snprintf(buf, size, "%.3f s", us / 1e6);
+	return buf;
+}
+
 /* "ns1/veth-ns1" for the topology interface with this MAC, or the MAC itself. */
 static const char *mac_owner(const struct topo *t, const uint8_t mac[6], char *buf, int size)
 {
@@ -379,22 +393,22 @@ static void by_hand(struct story *s)
 void explain_learn_line(struct textout *tx, const struct observed *o, const struct nstrace_event *e, uint64_t base)
 {
 	struct story s = { .tx = tx, .o = o, .base = base };
-	char nsb[32], devb[24], br[24], who[128], a[16], m[18];
+	char nsb[32], devb[24], br[24], who[128], a[16], m[18], tb[32];
 
 	if (e->source == NSTRACE_SRC_FDB) {
 		struct nstrace_event bev = { .netns_ino = e->netns_ino, .ifindex = e->aux };
 
-		say(&s, "%s learned %s on port %s at %.1f \u00b5s%s%s: the bridge now knows which port leads to that MAC.",
+		say(&s, "%s learned %s on port %s at %s%s%s: the bridge now knows which port leads to that MAC.",
 		    event_dev(o, &bev, br, sizeof(br)), mac_owner(o->topo, e->smac, who, sizeof(who)),
-		    event_dev(o, e, devb, sizeof(devb)), t_us(&s, e->ts_ns), e->vlan ? " in VLAN " : "",
+		    event_dev(o, e, devb, sizeof(devb)), t_str(&s, e->ts_ns, tb, sizeof(tb)), e->vlan ? " in VLAN " : "",
 		    e->vlan ? (snprintf(a, sizeof(a), "%u", e->vlan), a) : "");
 		return;
 	}
 	if (e->source != NSTRACE_SRC_NEIGH)
 		return;
-	say(&s, "%s's neighbour entry for %s on %s went %s \u2192 %s at %.1f \u00b5s%s%s.",
+	say(&s, "%s's neighbour entry for %s on %s went %s \u2192 %s at %s%s%s.",
 	    event_ns(o, e->netns_ino, nsb, sizeof(nsb)), ip_str(e->saddr, a, sizeof(a)), event_dev(o, e, devb, sizeof(devb)),
-	    nud_name(e->state_old), nud_name(e->state_new), t_us(&s, e->ts_ns),
+	    nud_name(e->state_old), nud_name(e->state_new), t_str(&s, e->ts_ns, tb, sizeof(tb)),
 	    e->state_new & 0x06 ? ", MAC " : "", e->state_new & 0x06 ? mac_str(e->smac, m, sizeof(m)) : "");
 }
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * One trace, end to end, into the feed (session/feed.h) that makes every
+ * One trace, end to end, into the feed (report/feed.h) that makes every
  * output: the events the observers collected, the probe results, the state
  * audited after. run and trace share it.
  */
@@ -13,7 +13,7 @@
 #include "model/topo.h"
 #include "model/verdict.h"
 #include "observe/observers.h"
-#include "session/feed.h"
+#include "report/feed.h"
 
 /* What was traced: the topology and the namespaces that hold it. */
 struct trace_target {

@@ -4,11 +4,12 @@
  * by 'nstrace report') feeds what happened, in order: text it printed, the
  * topology, then per trace its events, probe results and the state read.
  * The feed records it (--record), and renders the text, JSON Lines, pcapng
- * and the diagram. It never touches the kernel or opens a file, so a replay
- * needs neither root nor a kernel and prints exactly what the session did.
+ * and the diagram. It lives in report/, a pure layer (tests/layers.sh): it
+ * never touches the kernel or opens a file, so a replay needs neither root
+ * nor a kernel and prints exactly what the session did.
  */
-#ifndef NSTRACE_SESSION_FEED_H
-#define NSTRACE_SESSION_FEED_H
+#ifndef NSTRACE_REPORT_FEED_H
+#define NSTRACE_REPORT_FEED_H
 
 #include <stdio.h>
 #include "analysis/stream.h"
@@ -66,6 +67,7 @@ struct feed {
 	struct kept_path *kept;		/* passive mode: two packets for the diagram */
 	int npackets;
 	long event_ids;
+	uint64_t base_ns;		/* the trace's first event: passive times are said from it */
 	int dot_done, traces;
 	int exit_code;
 };

@@ -14,7 +14,7 @@
 #include "report/json.h"
 #include "report/output.h"
 #include "report/pcapng.h"
-#include "session/feed_internal.h"
+#include "report/feed_internal.h"
 
 /* Keeps copies of two packets for the diagram: the first echo request (one that died, if any) and reply. */
 static void keep_for_dot(struct feed *f, const struct nstrace_event *ev, const struct packet *p, int n)
@@ -80,7 +80,7 @@ void feed_learn_live(struct feed *f, const struct nstrace_event *e)
 	if (f->json)
 		json_event(f->json, &o, e, 0, f->event_ids++);
 	if (f->tx.f && f->tx.explain && !f->tx.quiet)
-		explain_learn_line(&f->tx, &o, e, 0);
+		explain_learn_line(&f->tx, &o, e, f->base_ns);
 	f->tally.events++;
 }
 

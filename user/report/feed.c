@@ -10,8 +10,8 @@
 #include "report/json.h"
 #include "report/output.h"
 #include "report/verdict.h"
-#include "session/feed.h"
-#include "session/feed_internal.h"
+#include "report/feed.h"
+#include "report/feed_internal.h"
 
 #define MAX_PROBE_FLOWS 64
 
@@ -91,6 +91,7 @@ int feed_trace_begin(struct feed *f, int passive, const struct namer *nm)
 	f->nm = nm;
 	f->npackets = 0;
 	f->event_ids = 0;
+	f->base_ns = 0;
 	f->tx.nsaid = 0;
 	if (f->rec)
 		rec_trace_begin(f->rec, passive);
@@ -113,6 +114,8 @@ int feed_events(struct feed *f, const struct nstrace_event *ev, int n)
 	for (int i = 0; i < n; i++) {
 		int learn = ev[i].source == NSTRACE_SRC_FDB || ev[i].source == NSTRACE_SRC_NEIGH;
 
+		if (!f->base_ns || ev[i].ts_ns < f->base_ns)
+			f->base_ns = ev[i].ts_ns;
 		if (learn && f->passive) {
 			feed_learn_live(f, &ev[i]);
 			continue;

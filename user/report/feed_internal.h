@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* Shared by the files of the feed (session/feed*.c); not for other users. */
-#ifndef NSTRACE_SESSION_FEED_INTERNAL_H
-#define NSTRACE_SESSION_FEED_INTERNAL_H
+/* Shared by the files of the feed (report/feed*.c); not for other users. */
+#ifndef NSTRACE_REPORT_FEED_INTERNAL_H
+#define NSTRACE_REPORT_FEED_INTERNAL_H
 
 #include "analysis/diagnose.h"
 #include "report/report.h"
-#include "session/feed.h"
+#include "report/feed.h"
 
 void feed_observed(const struct feed *f, struct observed *o, const struct packet_list *pl);
 int feed_verdicts(struct feed *f, const struct observed *o, const struct flow *flows, int nflows,

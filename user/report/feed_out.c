@@ -8,7 +8,7 @@
 #include "report/dot.h"
 #include "report/json.h"
 #include "report/pcapng.h"
-#include "session/feed_internal.h"
+#include "report/feed_internal.h"
 
 #define MAX_REASONS 32
 
