@@ -57,12 +57,17 @@ static void clusters(FILE *f, const struct observed *o)
 	}
 }
 
+/*
+ * Ranks left to right follow the tutorial's picture: the namespaces' ends,
+ * then the ports, then the bridge (edges drawn from the endpoint side).
+ */
 static void cables(FILE *f, const struct topo *t)
 {
 	for (int i = 0; i < t->n; i++) {
 		const struct topo_if *x = &t->ifs[i];
+		int from_here = x->role == TOPO_ENDPOINT || (t->ifs[x->peer < 0 ? i : x->peer].role != TOPO_ENDPOINT && x->peer > i);
 
-		if (x->peer > i)
+		if (x->peer >= 0 && from_here)
 			fprintf(f, "  if%d -> if%d [dir=none, penwidth=4, color=gray60, tooltip=\"veth pair: a cable between namespaces\"];\n",
 				i, x->peer);
 		if (x->master >= 0)

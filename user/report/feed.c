@@ -230,8 +230,10 @@ static int probe_trace_end(struct feed *f, uint64_t lost, int exit_code, struct 
 	struct observed o;
 	int nflows = f->nflows, verdicts;
 
-	qsort(f->ev.ev, f->ev.n, sizeof(*f->ev.ev), by_time);
-	qsort(f->learn.ev, f->learn.n, sizeof(*f->learn.ev), by_time);
+	if (f->ev.n)
+		qsort(f->ev.ev, f->ev.n, sizeof(*f->ev.ev), by_time);
+	if (f->learn.n)
+		qsort(f->learn.ev, f->learn.n, sizeof(*f->learn.ev), by_time);
 	if (path_group(f->ev.ev, f->ev.n, &pl))
 		return -ENOMEM;
 	path_walk_all(f->topo, f->ev.ev, &pl);

@@ -114,25 +114,30 @@ int pcapng_start(struct pcapng *p, FILE *f, const char *os, const char *appl)
 	return -p->err;
 }
 
+/*
+ * What a link carried (tc) is an Ethernet interface; what a netfilter hook or
+ * a drop saw is a "(hooks)" interface of its own, in Linux cooked form, so a
+ * filter on "ns1/veth-ns1" counts each packet once per direction.
+ */
 static int linktype_of(const struct nstrace_event *e)
 {
-	return e->frame_kind == NSTRACE_FRAME_ETH ? PCAPNG_LINKTYPE_ETHERNET : PCAPNG_LINKTYPE_LINUX_SLL;
+	return e->source == NSTRACE_SRC_TC && e->frame_kind == NSTRACE_FRAME_ETH ? PCAPNG_LINKTYPE_ETHERNET :
+										  PCAPNG_LINKTYPE_LINUX_SLL;
 }
 
 static void write_idb(struct pcapng *p, const struct observed *o, const struct nstrace_event *e, int linktype)
 {
 	char name[128], desc[160], nsb[32], devb[24];
 	const char *ns = event_ns(o, e->netns_ino, nsb, sizeof(nsb));
-	const char *dev = e->ifindex ? event_dev(o, e, devb, sizeof(devb)) : "(stack)";
+	const char *dev = e->ifindex ? event_dev(o, e, devb, sizeof(devb)) : "(no device)";
 	uint8_t tsresol = 9;	/* nanoseconds */
 	struct block k;
 
-	snprintf(name, sizeof(name), "%s/%s%s", ns, dev,
-		 linktype == PCAPNG_LINKTYPE_ETHERNET || !e->ifindex ? "" : " (stack)");
+	snprintf(name, sizeof(name), "%s/%s%s", ns, dev, linktype == PCAPNG_LINKTYPE_ETHERNET ? "" : " (hooks)");
 	if (linktype == PCAPNG_LINKTYPE_ETHERNET)
 		snprintf(desc, sizeof(desc), "tc hooks of %s in network namespace %s (inode %u)", dev, ns, e->netns_ino);
 	else
-		snprintf(desc, sizeof(desc), "netfilter hooks and drops in %s, device %s: frames without their link header",
+		snprintf(desc, sizeof(desc), "netfilter hooks and drops in %s, device %s (Linux cooked: the source MAC kept)",
 			 ns, dev);
 	begin(&k, BT_IDB);
 	add_u16(&k, (uint16_t)linktype);
@@ -217,26 +222,41 @@ static void comment(const struct observed *o, const struct nstrace_event *e, int
 		snprintf(buf + n, size - n, ": %s", pkt_describe(e, desc, sizeof(desc)));
 }
 
-/* Linux cooked header: the frame came without its link header; say what protocol follows. */
+/*
+ * Linux cooked header: which protocol follows and, when the hook saw an
+ * Ethernet header, its source address (the cooked form has no room for the
+ * destination: the link's own capture has it).
+ */
 static void sll_header(struct block *k, const struct nstrace_event *e)
 {
 	uint8_t h[SLL_HDR] = {};
 	uint16_t proto = e->proto == NSTRACE_PROTO_ARP ? 0x0806 : 0x0800;
 
-	h[0] = 0;
 	h[1] = e->source == NSTRACE_SRC_NF && (e->nf_hook == 3 || e->nf_hook == 4) ? 4 : 0;	/* outgoing : to us */
-	h[2] = 0xff;
-	h[3] = 0xfe;	/* ARPHRD_NONE: no link-layer address */
+	if (e->frame_kind == NSTRACE_FRAME_ETH && e->caplen >= 14) {
+		h[3] = 1;	/* ARPHRD_ETHER */
+		h[5] = 6;
+		memcpy(h + 6, e->frame + 6, 6);
+	} else {
+		h[2] = 0xff;
+		h[3] = 0xfe;	/* ARPHRD_NONE: no link-layer address */
+	}
 	h[14] = (uint8_t)(proto >> 8);
 	h[15] = (uint8_t)proto;
 	add(k, h, sizeof(h));
 }
 
+/* The bytes after the cooked header: an Ethernet header, if any, is already in it. */
+static int payload_off(const struct nstrace_event *e, int sll)
+{
+	return sll && e->frame_kind == NSTRACE_FRAME_ETH && e->caplen >= 14 ? 14 : 0;
+}
+
 void pcapng_event(struct pcapng *p, const struct observed *o, const struct nstrace_event *e, int packet)
 {
-	uint32_t caplen = e->caplen <= NSTRACE_FRAME_MAX ? e->caplen : 0, flags = 0;
+	uint32_t caplen = e->caplen <= NSTRACE_FRAME_MAX ? e->caplen : 0, flags = 0, orig;
 	uint64_t ts = e->ts_ns + (uint64_t)o->clock_offset_ns;
-	int sll, id;
+	int sll, id, skip;
 	char text[400];
 	struct block k;
 
@@ -246,15 +266,17 @@ void pcapng_event(struct pcapng *p, const struct observed *o, const struct nstra
 	if (id < 0)
 		return;
 	sll = linktype_of(e) == PCAPNG_LINKTYPE_LINUX_SLL;
+	skip = payload_off(e, sll);
+	orig = pcapng_orig_len(e) - skip;
 	begin(&k, BT_EPB);
 	add_u32(&k, (uint32_t)id);
 	add_u32(&k, (uint32_t)(ts >> 32));
 	add_u32(&k, (uint32_t)ts);
-	add_u32(&k, caplen + (sll ? SLL_HDR : 0));
-	add_u32(&k, pcapng_orig_len(e) + (sll ? SLL_HDR : 0));
+	add_u32(&k, caplen - skip + (sll ? SLL_HDR : 0));
+	add_u32(&k, orig + (sll ? SLL_HDR : 0));
 	if (sll)
 		sll_header(&k, e);
-	add(&k, e->frame, caplen);
+	add(&k, e->frame + skip, caplen - skip);
 	pad(&k);
 	comment(o, e, packet, text, sizeof(text));
 	option_str(&k, OPT_COMMENT, text);

@@ -573,6 +573,8 @@ int replay_file(FILE *f, const struct replay_ops *ops, void *ctx, char *err, int
 		uint32_t type = 0, len = 0;
 
 		rc = read_record(&rp, f, &pos, &type, &len, &r);
+		if (rc > 0 && rp.in_trace)
+			fail(&r, "the file ends inside a trace (its session stopped before the trace ended)");
 		if (rc)
 			break;
 		dispatch(&rp, &r, type);
