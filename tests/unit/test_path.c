@@ -686,9 +686,9 @@ static void test_output(void)
 
 		if (f) {
 			print_topology(&tx, &t, NULL);
-			print_probe_summary(f, &ps);
+			print_probe_summary(&tx, &ps);
 			ps.received = 0;
-			print_probe_summary(f, &ps);
+			print_probe_summary(&tx, &ps);
 			fclose(f);
 		}
 		has(buf, "veth-ns1", "print_topology: endpoint listed");

@@ -21,6 +21,21 @@ void feed_init(struct feed *f)
 	f->tx.width = TEXT_WIDTH;
 }
 
+/* A line longer than the width wraps under itself; anything else is printed as it is. */
+static void say_text(struct textout *tx, char *text)
+{
+	size_t n = strlen(text);
+	char *nl = strchr(text, '\n');
+
+	if (!tx->width || (nl && nl != text + n - 1) || tx_columns(tx, text) <= tx->width + 1) {
+		fputs(text, tx->f);
+		return;
+	}
+	if (nl)
+		*nl = '\0';
+	tx_wrap(tx, "", "    ", text);
+}
+
 void feed_say(struct feed *f, int level, const char *fmt, ...)
 {
 	char text[2048];
@@ -32,7 +47,7 @@ void feed_say(struct feed *f, int level, const char *fmt, ...)
 	if (f->rec)
 		rec_text(f->rec, level, text);
 	if (f->tx.f && (!f->tx.quiet || level == FEED_ALWAYS))
-		fputs(text, f->tx.f);
+		say_text(&f->tx, text);
 	if (f->json)
 		json_message(f->json, text);
 }

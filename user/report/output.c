@@ -386,9 +386,12 @@ int print_drops_brief(struct textout *tx, const struct observed *o)
 	return relevant;
 }
 
-void print_probe_summary(FILE *f, const struct probe_summary *s)
+void print_probe_summary(struct textout *tx, const struct probe_summary *s)
 {
-	fprintf(f, "replies: %d/%d", s->received, s->sent);
+	FILE *f = tx->f;
+
+	fprintf(f, "%sreplies: %d/%d%s", tx_c(tx, s->sent && s->received == s->sent ? TX_GREEN : TX_RED), s->received,
+		s->sent, tx_c(tx, TX_RESET));
 	if (s->received)
 		fprintf(f, " (rtt min/avg/max %.3f/%.3f/%.3f ms)", s->rtt_min_ns / 1e6,
 			s->rtt_avg_ns / 1e6, s->rtt_max_ns / 1e6);

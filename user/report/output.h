@@ -18,7 +18,7 @@ void print_packets(struct textout *tx, const struct observed *o);
 int print_drops(struct textout *tx, const struct observed *o);
 /* One line: "drops: none", or how many by reason (--quiet). Returns the count that matter. */
 int print_drops_brief(struct textout *tx, const struct observed *o);
-void print_probe_summary(FILE *f, const struct probe_summary *s);
+void print_probe_summary(struct textout *tx, const struct probe_summary *s);
 
 /* Names for what the text shows: "lo", "ns1/eth0" when names repeat, "if7" when unknown. */
 const char *event_dev(const struct observed *o, const struct nstrace_event *e, char *buf, int size);

@@ -11,7 +11,7 @@ void report_observed(struct textout *tx, const struct observed *o)
 		fprintf(tx->f, "\n");
 	}
 	if (o->sum)
-		print_probe_summary(tx->f, o->sum);
+		print_probe_summary(tx, o->sum);
 	if (tx->quiet)
 		print_drops_brief(tx, o);
 	else
