@@ -11,7 +11,10 @@ struct tally_flow {
 	uint32_t saddr, daddr;		/* network order */
 	uint16_t id;			/* network order */
 	long requests, answered;
-	uint16_t pending[TALLY_PENDING];	/* seqs sent and not yet answered, a ring */
+	struct {
+		uint16_t seq;		/* network order */
+		uint64_t ts;		/* when the request was first seen */
+	} pending[TALLY_PENDING];	/* sent and not yet answered, a ring */
 	int npending, head;
 };
 
@@ -130,7 +133,8 @@ static void echo(struct tally *t, const struct topo *topo, const struct packet *
 			return;
 		}
 		f->requests++;
-		f->pending[(f->head + f->npending) % TALLY_PENDING] = p->key.seq;
+		f->pending[(f->head + f->npending) % TALLY_PENDING].seq = p->key.seq;
+		f->pending[(f->head + f->npending) % TALLY_PENDING].ts = p->first_ns;
 		if (f->npending < TALLY_PENDING)
 			f->npending++;
 		else
@@ -144,7 +148,7 @@ static void echo(struct tally *t, const struct topo *topo, const struct packet *
 	for (int i = 0; i < f->npending; i++) {
 		int at = (f->head + i) % TALLY_PENDING;
 
-		if (f->pending[at] != p->key.seq)
+		if (f->pending[at].seq != p->key.seq)
 			continue;
 		/* Out of the ring: the last one takes its place. */
 		f->pending[at] = f->pending[(f->head + f->npending - 1) % TALLY_PENDING];
@@ -162,11 +166,33 @@ void tally_packet(struct tally *t, const struct topo *topo, const struct nstrace
 	for (int i = 0; i < p->nevents; i++)
 		if (ev[p->events[i]].source == NSTRACE_SRC_DROP)
 			count_reason(t, &ev[p->events[i]], nm);
-	if (p->key.proto == NSTRACE_PROTO_ICMP &&
+	/* A namespace pinging itself goes over lo, never across the traced links: not a flow here. */
+	if (p->key.proto == NSTRACE_PROTO_ICMP && p->key.saddr != p->key.daddr &&
 	    (p->key.type == NSTRACE_ICMP_ECHO || p->key.type == NSTRACE_ICMP_ECHOREPLY))
 		echo(t, topo, p);
 	if (p->key.proto == NSTRACE_PROTO_ARP || p->key.proto == NSTRACE_PROTO_ICMP)
 		keep(t, ev, p);
+}
+
+void tally_settle(struct tally *t, uint64_t end_ns, uint64_t window_ns)
+{
+	for (int i = 0; i < t->nflows; i++) {
+		struct tally_flow *f = &t->flows[i];
+		int kept = 0;
+
+		/* Rebuilt from the head: the ring stays in order of sending. */
+		for (int k = 0; k < f->npending; k++) {
+			int at = (f->head + k) % TALLY_PENDING;
+
+			if (f->pending[at].ts + window_ns > end_ns) {
+				f->requests--;
+				t->in_flight++;
+				continue;
+			}
+			f->pending[(f->head + kept++) % TALLY_PENDING] = f->pending[at];
+		}
+		f->npending = kept;
+	}
 }
 
 void tally_totals(const struct tally *t, int *flows, long *requests, long *answered)

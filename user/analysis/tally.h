@@ -35,6 +35,7 @@ struct tally {
 	struct tally_reason reasons[TALLY_MAX_REASONS];
 	int nreasons;
 	long packets, events;
+	long in_flight;		/* requests too recent at the end to call unanswered */
 };
 
 void tally_init(struct tally *t);
@@ -42,6 +43,11 @@ void tally_free(struct tally *t);
 /* Counts packet p (events ev[p->events[i]]) of topology topo. */
 void tally_packet(struct tally *t, const struct topo *topo, const struct nstrace_event *ev,
 		  const struct packet *p, const struct namer *nm);
+/*
+ * At the end of a watch: requests sent less than window_ns before end_ns and
+ * still unanswered were in flight, not lost; they leave the counts (in_flight).
+ */
+void tally_settle(struct tally *t, uint64_t end_ns, uint64_t window_ns);
 /* Flows seen, echo requests and how many were answered. */
 void tally_totals(const struct tally *t, int *flows, long *requests, long *answered);
 /* Flow i as a struct flow (sent = requests seen, received = answered); -1 past the end. */

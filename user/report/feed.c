@@ -106,7 +106,7 @@ int feed_trace_begin(struct feed *f, int passive, const struct namer *nm)
 	f->nm = nm;
 	f->npackets = 0;
 	f->event_ids = 0;
-	f->base_ns = 0;
+	f->base_ns = f->last_ns = 0;
 	f->tx.nsaid = 0;
 	if (f->rec)
 		rec_trace_begin(f->rec, passive);
@@ -131,6 +131,8 @@ int feed_events(struct feed *f, const struct nstrace_event *ev, int n)
 
 		if (!f->base_ns || ev[i].ts_ns < f->base_ns)
 			f->base_ns = ev[i].ts_ns;
+		if (ev[i].ts_ns > f->last_ns)
+			f->last_ns = ev[i].ts_ns;
 		if (learn && f->passive) {
 			feed_learn_live(f, &ev[i]);
 			continue;

@@ -68,6 +68,7 @@ struct feed {
 	int npackets;
 	long event_ids;
 	uint64_t base_ns;		/* the trace's first event: passive times are said from it */
+	uint64_t last_ns;		/* its latest event: where a passive watch ended */
 	int dot_done, traces;
 	int exit_code;
 };

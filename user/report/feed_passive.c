@@ -16,6 +16,9 @@
 #include "report/pcapng.h"
 #include "report/feed_internal.h"
 
+/* Replies take far less than this on a bridge; a request younger than it at the end is in flight. */
+#define PASSIVE_IN_FLIGHT_NS 1000000000ull
+
 /* Keeps copies of two packets for the diagram: the first echo request (one that died, if any) and reply. */
 static void keep_for_dot(struct feed *f, const struct nstrace_event *ev, const struct packet *p, int n)
 {
@@ -91,8 +94,11 @@ static void summary_line(struct feed *f, uint64_t lost)
 	long requests, answered;
 
 	tally_totals(&f->tally, &flows, &requests, &answered);
-	off = snprintf(line, sizeof(line), "%d flow%s, %ld echo request%s (%ld answered, %ld unanswered), drops:", flows,
+	off = snprintf(line, sizeof(line), "%d flow%s, %ld echo request%s (%ld answered, %ld unanswered", flows,
 		       flows == 1 ? "" : "s", requests, requests == 1 ? "" : "s", answered, requests - answered);
+	if (f->tally.in_flight)
+		off += snprintf(line + off, sizeof(line) - off, ", %ld in flight at the end", f->tally.in_flight);
+	off += snprintf(line + off, sizeof(line) - off, "), drops:");
 	for (int i = 0; i < f->tally.nreasons && off < (int)sizeof(line); i++)
 		off += snprintf(line + off, sizeof(line) - off, "%s %s \u00d7%ld%s", i ? "," : "",
 				drop_reason_str(f->nm, f->tally.reasons[i].reason, reason, sizeof(reason)),
@@ -184,6 +190,8 @@ int feed_passive_end(struct feed *f, uint64_t lost, int exit_code, struct verdic
 
 	if (f->stream)
 		stream_flush(f->stream, 0, 1, feed_emit_packet, f);
+	/* A request sent just before the end may have its reply on the way: not unanswered. */
+	tally_settle(&f->tally, f->last_ns, PASSIVE_IN_FLIGHT_NS);
 	if (f->tx.f) {
 		if (!f->tx.quiet)
 			fprintf(f->tx.f, "\n");
