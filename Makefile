@@ -58,7 +58,7 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
 
 .DELETE_ON_ERROR:
-.PHONY: all bpf clean deps check-deps run test unit-test unit-bins integration-test vmlinux bench install
+.PHONY: all bpf clean deps check-deps run test unit-test unit-bins integration-test vmlinux bench bench-stream install uninstall
 
 all: $(OUTPUT)/nstrace
 
@@ -119,6 +119,15 @@ test: deps
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)./bench/lab_build.sh
+
+# Passive mode's processing on canned events: no root, no kernel.
+$(OUTPUT)/bench/stream_bench: bench/stream_bench.c $(PURE_OBJS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) $^ -o $@
+
+bench-stream: $(OUTPUT)/bench/stream_bench
+	$(Q)$(OUTPUT)/bench/stream_bench
 
 vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux/$(ARCH)/vmlinux.h

@@ -149,8 +149,13 @@ void feed_tick(struct feed *f, uint64_t now_ns)
 {
 	if (f->rec)
 		rec_tick(f->rec, now_ns);
-	if (f->passive && f->stream)
-		stream_flush(f->stream, now_ns, 0, feed_emit_packet, f);
+	if (f->passive && f->stream && stream_flush(f->stream, now_ns, 0, feed_emit_packet, f) > 0) {
+		/* Out now, not when a buffer fills: someone is watching (or piping to jq). */
+		if (f->tx.f)
+			fflush(f->tx.f);
+		if (f->json)
+			fflush(f->json);
+	}
 }
 
 void feed_summary(struct feed *f, const struct probe_summary *sum, const struct flow *flows, int nflows)

@@ -57,20 +57,16 @@ void feed_emit_packet(void *ctx, const struct nstrace_event *ev, const struct pa
 	feed_observed(f, &o, NULL);
 	o.ev = ev;
 	o.nev = p->nevents;
-	if (f->tx.f && !f->tx.quiet) {
+	if (f->tx.f && !f->tx.quiet)
 		print_packet(&f->tx, &o, p, n);
-		fflush(f->tx.f);
-	}
 	for (int j = 0; j < p->nevents; j++) {
 		if (f->json)
 			json_event(f->json, &o, &ev[p->events[j]], n, f->event_ids++);
 		if (f->pcap)
 			pcapng_event(f->pcap, &o, &ev[p->events[j]], n);
 	}
-	if (f->json) {
+	if (f->json)
 		json_packet(f->json, &o, p, n, first);
-		fflush(f->json);
-	}
 	tally_packet(&f->tally, f->topo, ev, p, f->nm);
 	keep_for_dot(f, ev, p, n);
 }
