@@ -54,9 +54,10 @@ expect_out "3/3 replies" "replies: 3/3"
 expect_no_out "no verdict when healthy" "verdict:"
 
 expect_exit 0 "trace --from a PID" trace --from "$pid" --to 172.18.0.2
-expect_out "path from the PID namespace" "pid $pid (eth0) → veth4a$$ → $br* → veth1a$$ → eth0 ($UNIQ-c1)"
+# A namespace reached by PID is named by its process (issue 12): comm:PID.
+expect_out "path from the PID namespace" "sleep:$pid (eth0) → veth4a$$ → $br* → veth1a$$ → eth0 ($UNIQ-c1)"
 expect_exit 0 "trace --from a namespace file" trace --from "/run/netns/$UNIQ-c3" --to 172.18.0.5
-expect_out "path to the PID namespace" "→ eth0 (pid $pid)"
+expect_out "path to the PID namespace" "→ eth0 (sleep:$pid)"
 
 # Passive: the test's own ping in a container namespace.
 (sleep 1.5; ip netns exec "$UNIQ-c2" ping -c 3 -i 0.2 -W 1 172.18.0.4 >/dev/null 2>&1) &

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include "discover/discover.h"
+#include "discover/names.h"
 #include "model/packet.h"
 #include "kernel/netlink.h"
 #include "kernel/netns.h"
@@ -72,12 +73,13 @@ static void cand_dir(struct catalog *cat, const char *dir, int iproute_names)
 	closedir(d);
 }
 
-/* Named namespaces first, Docker's next, the root namespace, then every process's. */
-static void catalog_build(struct catalog *cat)
+/*
+ * Named namespaces first, Docker's next, the root namespace, then every
+ * process's, by its oldest process; a container's name wins over them all.
+ */
+static void catalog_build(struct catalog *cat, const struct ns_owners *ow)
 {
-	DIR *d;
-	struct dirent *de;
-	char path[96], label[48];
+	char path[96], label[NS_LABEL_MAX], arg[16];
 
 	cand_dir(cat, NETNS_RUN_DIR, 1);
 	cand_dir(cat, DOCKER_NETNS_DIR, 0);
@@ -89,17 +91,18 @@ static void catalog_build(struct catalog *cat)
 
 		cand_add(cat, "/proc/1/ns/net", "root", here ? NS_VIA_SELF : NS_VIA_PID, here ? "" : "1");
 	}
-	d = opendir("/proc");
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		if (!isdigit((unsigned char)de->d_name[0]))
-			continue;
-		snprintf(path, sizeof(path), "/proc/%.20s/ns/net", de->d_name);
-		snprintf(label, sizeof(label), "pid %.20s", de->d_name);
-		cand_add(cat, path, label, NS_VIA_PID, de->d_name);
+	for (int i = 0; i < ow->n; i++) {
+		snprintf(path, sizeof(path), "/proc/%d/ns/net", ow->o[i].pid);
+		snprintf(arg, sizeof(arg), "%d", ow->o[i].pid);
+		ns_owner_label(&ow->o[i], label, sizeof(label));
+		cand_add(cat, path, label, NS_VIA_PID, arg);
 	}
-	closedir(d);
+	for (int i = 0; i < cat->n; i++) {
+		const struct ns_owner *o = ns_owner_of(ow, cat->c[i].ref.ino);
+
+		if (o && o->container[0] && strcmp(cat->c[i].ref.label, "root"))
+			snprintf(cat->c[i].ref.label, sizeof(cat->c[i].ref.label), "%s", o->container);
+	}
 }
 
 /* Which candidate the namespace behind via_fd calls nsid; -1 if none. */
@@ -310,27 +313,39 @@ static int discover_ports(struct discovery *d, const struct catalog *cat, int ho
 	return 0;
 }
 
-static int open_src(const char *src, char *path, int psize, struct ns_ref *ref)
+/* SRC as a PID, comm:PID, a container's name, a namespace file or a /run/netns name. */
+static int open_src(const char *src, const struct ns_owners *ow, char *path, int psize, struct ns_ref *ref)
 {
-	int digits = *src != '\0';
+	int digits = *src != '\0', pid;
 
 	memset(ref, 0, sizeof(*ref));
 	for (const char *p = src; *p; p++)
 		digits &= isdigit((unsigned char)*p) != 0;
-	if (digits) {
-		snprintf(path, psize, "/proc/%s/ns/net", src);
-		snprintf(ref->label, sizeof(ref->label), "pid %s", src);
+	snprintf(path, psize, NETNS_RUN_DIR "/%s", src);
+	pid = digits ? atoi(src) : strchr(src, '/') || !access(path, F_OK) ? 0 : ns_owners_find(ow, src);
+	if (pid > 0) {
+		char comm[16] = "?", container[CONTAINER_NAME_MAX];
+
+		/* The process given names it (comm:PID), or its container. */
+		snprintf(path, psize, "/proc/%d/ns/net", pid);
+		container_of_pid(pid, container, sizeof(container));
+		process_comm(pid, comm);
+		if (container[0])
+			snprintf(ref->label, sizeof(ref->label), "%s", container);
+		else
+			snprintf(ref->label, sizeof(ref->label), "%s:%d", comm, pid);
 		ref->via = NS_VIA_PID;
+		snprintf(ref->arg, sizeof(ref->arg), "%d", pid);
 	} else if (strchr(src, '/')) {
 		snprintf(path, psize, "%s", src);
 		snprintf(ref->label, sizeof(ref->label), "%s", strrchr(src, '/') + 1);
 		ref->via = NS_VIA_PATH;
+		snprintf(ref->arg, sizeof(ref->arg), "%s", src);
 	} else {
-		snprintf(path, psize, NETNS_RUN_DIR "/%s", src);
 		snprintf(ref->label, sizeof(ref->label), "%s", src);
 		ref->via = NS_VIA_NAME;
+		snprintf(ref->arg, sizeof(ref->arg), "%s", src);
 	}
-	snprintf(ref->arg, sizeof(ref->arg), "%s", src);
 	return access(path, R_OK) ? -errno : 0;
 }
 
@@ -388,6 +403,7 @@ int discover_from(const char *src, struct in_addr dst, const char *bridge_name,
 		  struct discovery *d, char *msg, int msglen)
 {
 	struct catalog cat = {};
+	struct ns_owners ow = {};
 	char path[256], a[16];
 	struct ns_ref ref;
 	struct nl_link out;
@@ -395,13 +411,15 @@ int discover_from(const char *src, struct in_addr dst, const char *bridge_name,
 
 	memset(d, 0, sizeof(*d));
 	d->src = d->bridge = -1;
-	err = open_src(src, path, sizeof(path), &ref);
+	ns_owners_scan(&ow);
+	err = open_src(src, &ow, path, sizeof(path), &ref);
 	if (err) {
-		snprintf(msg, msglen, "no network namespace '%s' (%s): give a name under /run/netns, a PID or a namespace file",
-			 src, strerror(-err));
+		snprintf(msg, msglen, "no network namespace '%s' (%s): give a name under /run/netns, a PID, comm:PID, "
+			 "a container's name or a namespace file", src, strerror(-err));
+		ns_owners_free(&ow);
 		return -ENOENT;
 	}
-	catalog_build(&cat);
+	catalog_build(&cat, &ow);
 	sns = ns_add(d, path, &ref);
 	if (sns < 0) {
 		err = sns;
@@ -439,6 +457,7 @@ int discover_from(const char *src, struct in_addr dst, const char *bridge_name,
 	}
 out:
 	free(cat.c);
+	ns_owners_free(&ow);
 	if (err)
 		discovery_free(d);
 	return err;
@@ -448,6 +467,7 @@ int discover_bridge(const char *netns, const char *bridge_name, struct discovery
 		    char *msg, int msglen)
 {
 	struct catalog cat = {};
+	struct ns_owners ow = {};
 	char path[256];
 	struct ns_ref ref;
 	struct nl_link *links = NULL;
@@ -456,9 +476,10 @@ int discover_bridge(const char *netns, const char *bridge_name, struct discovery
 
 	memset(d, 0, sizeof(*d));
 	d->src = d->bridge = -1;
-	catalog_build(&cat);
+	ns_owners_scan(&ow);
+	catalog_build(&cat, &ow);
 	if (netns) {
-		err = open_src(netns, path, sizeof(path), &ref);
+		err = open_src(netns, &ow, path, sizeof(path), &ref);
 		if (err) {
 			snprintf(msg, msglen, "no network namespace '%s'", netns);
 			err = -ENOENT;
@@ -521,6 +542,7 @@ out:
 	if (n > 0)
 		free(links);
 	free(cat.c);
+	ns_owners_free(&ow);
 	if (err)
 		discovery_free(d);
 	return err;
