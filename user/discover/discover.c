@@ -463,6 +463,17 @@ out:
 	return err;
 }
 
+/* The namespace nstrace runs in: "root", or "self" when that is not the root one. */
+static int ns_add_self(struct discovery *d)
+{
+	struct ns_ref self = { .label = "root", .via = NS_VIA_SELF };
+	struct stat init, own;
+
+	if (stat("/proc/1/ns/net", &init) || stat("/proc/self/ns/net", &own) || init.st_ino != own.st_ino)
+		snprintf(self.label, sizeof(self.label), "self");
+	return ns_add(d, "/proc/self/ns/net", &self);
+}
+
 int discover_bridge(const char *netns, const char *bridge_name, struct discovery *d,
 		    char *msg, int msglen)
 {
@@ -478,24 +489,12 @@ int discover_bridge(const char *netns, const char *bridge_name, struct discovery
 	d->src = d->bridge = -1;
 	ns_owners_scan(&ow);
 	catalog_build(&cat, &ow);
-	if (netns) {
-		err = open_src(netns, &ow, path, sizeof(path), &ref);
-		if (err) {
-			snprintf(msg, msglen, "no network namespace '%s'", netns);
-			err = -ENOENT;
-			goto out;
-		}
-		host = ns_add(d, path, &ref);
-	} else {
-		struct ns_ref self = { .label = "root", .via = NS_VIA_SELF };
-		struct stat init, own;
-
-		/* nstrace may itself run inside a namespace: then that is not the root one. */
-		if (stat("/proc/1/ns/net", &init) || stat("/proc/self/ns/net", &own) || init.st_ino != own.st_ino)
-			snprintf(self.label, sizeof(self.label), "self");
-
-		host = ns_add(d, "/proc/self/ns/net", &self);
+	if (netns && open_src(netns, &ow, path, sizeof(path), &ref)) {
+		snprintf(msg, msglen, "no network namespace '%s'", netns);
+		err = -ENOENT;
+		goto out;
 	}
+	host = netns ? ns_add(d, path, &ref) : ns_add_self(d);
 	err = host < 0 ? host : netns_enter(d->ns[host].fd);
 	if (!err) {
 		err = nl_open(&nl);
