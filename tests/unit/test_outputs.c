@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include "analysis/stream.h"
 #include "analysis/tally.h"
+#include "report/output.h"
 #include "report/feed.h"
 #include "report/json.h"
 #include "report/pcapng.h"
@@ -237,6 +238,33 @@ static void test_text(void)
 	CHECK_STR(tx_c(&tx, TX_RED), "\033[31m", "colour: red");
 }
 
+/* A ping to the bridge's own address, its own hook silent: reached, never "not delivered" (issue 12). */
+static void test_bridge_address(void)
+{
+	struct nstrace_event req = echo(NSTRACE_ICMP_ECHO, "10.200.0.1", "10.200.0.254", 1), ev[2];
+	struct packet_list pl;
+	char *text = NULL;
+	size_t len = 0;
+	struct textout tx = {};
+	struct observed o = { .topo = &topo, .ev = ev, .nev = 2, .pl = &pl };
+	FILE *f;
+
+	ev[0] = tc(&topo, req, END(1), EG, 1000);
+	ev[1] = tc(&topo, req, PORT(1), IN, 2000);
+	if (!CHECK(!path_group(ev, 2, &pl), "bridge address: grouped"))
+		return;
+	f = open_memstream(&text, &len);
+	tx.f = f;
+	path_walk_all(&topo, ev, &pl);
+	print_packets(&tx, &o);
+	fclose(f);
+	has(text, "path: NS1 (veth-ns1) → veth-br1 → br0*   (to the bridge's own address)",
+	    "bridge address: the path reaches the bridge");
+	CHECK(text && !strstr(text, "not delivered"), "bridge address: never 'not delivered'");
+	packet_list_free(&pl);
+	free(text);
+}
+
 int main(void)
 {
 	topo = canned_lab(ifs, 2, BR_IFINDEX);
@@ -245,5 +273,6 @@ int main(void)
 	test_json();
 	test_feed_json_pcap();
 	test_text();
+	test_bridge_address();
 	return check_summary();
 }

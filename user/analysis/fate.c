@@ -104,5 +104,16 @@ void packet_fate(const struct topo *t, const struct nstrace_event *ev, const str
 		place(t, p, f);
 		return;
 	}
+	/*
+	 * For the bridge's own address, a port of that bridge is the last link:
+	 * the bridge hands it to its own stack, which its tc hook may not have
+	 * shown. Reached, through an inferred bridge hop, not "not delivered".
+	 */
+	if (target >= 0 && t->ifs[target].role == TOPO_BRIDGE && f->last >= 0 &&
+	    t->ifs[p->hops[f->last].ifidx].master == target && f->last == p->nhops - 1) {
+		f->kind = FATE_DELIVERED;
+		f->via = target;
+		return;
+	}
 	f->kind = p->nhops ? FATE_VANISHED : FATE_UNSEEN;
 }

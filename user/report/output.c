@@ -164,6 +164,9 @@ static void say_inferred(struct textout *tx, const struct topo *t, int idx, int 
 	if (x->role == TOPO_BRIDGE && before >= 0 && after >= 0)
 		snprintf(line, sizeof(line), "%s: inferred: %s and %s are its ports (a bridge's own tc hooks do not see frames it forwards)",
 			 x->name, t->ifs[before].name, t->ifs[after].name);
+	else if (x->role == TOPO_BRIDGE && before >= 0)
+		snprintf(line, sizeof(line), "%s: inferred: %s is its port and the address is the bridge's own",
+			 x->name, t->ifs[before].name);
 	else
 		snprintf(line, sizeof(line), "%s: not observed, inferred from the hops around it", x->name);
 	tx_wrap(tx, "      * ", "        ", line);
@@ -210,7 +213,8 @@ static void print_fate(struct textout *tx, const struct observed *o, const struc
 	if (f.via >= 0)
 		snprintf(path + strlen(path), sizeof(path) - strlen(path), " \u2192 %s*", t->ifs[f.via].name);
 	if (f.kind == FATE_DELIVERED) {
-		fprintf(tx->f, "    path: %s\n", path);
+		fprintf(tx->f, "    path: %s%s\n", path, f.via >= 0 && t->ifs[f.via].role == TOPO_BRIDGE &&
+			f.at < 0 ? "   (to the bridge's own address)" : "");
 	} else if (f.kind == FATE_DROPPED) {
 		where_died(o, &f, where, sizeof(where));
 		fprintf(tx->f, "    path: %s   %s\u2717 dropped%s\n", path, tx_c(tx, TX_RED), tx_c(tx, TX_RESET));
