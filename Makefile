@@ -132,8 +132,16 @@ bench-stream: $(OUTPUT)/bench/stream_bench
 vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux/$(ARCH)/vmlinux.h
 
+MANDIR        ?= $(PREFIX)/share/man
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
+
 install: $(OUTPUT)/nstrace
 	install -D -m 0755 $< $(DESTDIR)$(PREFIX)/sbin/nstrace
+	install -D -m 0644 man/nstrace.8 $(DESTDIR)$(MANDIR)/man8/nstrace.8
+	install -D -m 0644 completion/nstrace.bash $(DESTDIR)$(COMPLETIONDIR)/nstrace
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/sbin/nstrace $(DESTDIR)$(MANDIR)/man8/nstrace.8 $(DESTDIR)$(COMPLETIONDIR)/nstrace
 
 clean:
 	rm -rf $(OUTPUT)

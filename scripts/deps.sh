@@ -23,7 +23,9 @@ build_needs=(
 	"zlib headers:hdr zlib.h:zlib1g-dev:zlib-devel:zlib"
 )
 
-# Debian package : command or file that proves it is installed (build and tests)
+# Debian package : command or file that proves it is installed (build and tests;
+# tshark, graphviz and jq read nstrace's pcapng, diagrams and JSON back in the tests,
+# and graphviz draws --svg)
 install_needs=(
 	"clang:clang"
 	"llvm:llvm-strip"
@@ -43,6 +45,9 @@ install_needs=(
 	"iputils-ping:ping"
 	"procps:sysctl"
 	"util-linux:unshare"
+	"tshark:tshark"
+	"graphviz:dot"
+	"jq:jq"
 )
 
 has_cmd() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/sbin/$1" ] || [ -x "$1" ]; }
