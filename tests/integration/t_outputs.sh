@@ -34,7 +34,9 @@ required event '.v == 1 and (.id | type) == "number" and (.ts_ns | type) == "num
 required packet '.v == 1 and (.n | type) == "number" and (.summary | type) == "string" and (.hops | type) == "array" and (.fate.kind | type) == "string" and (.events | length) > 0' "n, summary, hops, fate, events"
 required summary '.v == 1 and .mode == "probe" and .probes.sent == 3 and .probes.answered == 3 and .exit_code == 0 and .lost == 0 and (.drops | type) == "array"' "probes 3/3, exit code 0, drops, lost"
 types=$(jq -r .type "$T/run.json" | sort -u | tr '\n' ' ')
-[ "$types" = "event message packet summary topology " ] && pass "json types: $types" || fail "json types: $types"
+[ "$types" = "event message packet start summary topology " ] && pass "json types: $types" || fail "json types: $types"
+required start '.v == 1 and .command == "run" and (.nstrace | type) == "string" and (.kernel | startswith("Linux"))' "command, nstrace, kernel"
+[ "$(head -n1 "$T/run.json" | jq -r .type)" = start ] && pass "json: start is the first line" || fail "json: start is the first line"
 if jq -e 'select(.type == "packet" and (.summary | startswith("ICMP echo request")))' "$T/run.json" | jq -s -e 'length == 3 and all(.fate.kind == "delivered")' >/dev/null; then
 	pass "json: 3 echo requests, delivered"
 else

@@ -43,6 +43,7 @@ static void on_meta(void *ctx, const struct rec_meta *m)
 
 	snprintf(c->command, sizeof(c->command), "%s", m->command);
 	c->feed->command = c->command;
+	feed_start(c->feed, m->command, m->version, m->kernel);
 	c->feed->clock_offset_ns = m->clock_offset_ns;
 	if (!c->flags_given) {
 		c->feed->tx.quiet = !!(m->flags & RECORD_QUIET);

@@ -113,6 +113,8 @@ static int start_record(struct outputs *out, const struct output_opts *o, const 
 	if (!uname(&u))
 		snprintf(m.kernel, sizeof(m.kernel), "%.20s %.70s", u.sysname, u.release);
 	out->feed.clock_offset_ns = m.clock_offset_ns;
+	if (strcmp(command, "report"))
+		feed_start(&out->feed, command, m.version, m.kernel);
 	if (!out->record_file)
 		return 0;
 	if (rec_start(&out->rec, out->record_file, &m)) {

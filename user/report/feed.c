@@ -21,6 +21,12 @@ void feed_init(struct feed *f)
 	f->tx.width = TEXT_WIDTH;
 }
 
+void feed_start(struct feed *f, const char *command, const char *version, const char *kernel)
+{
+	if (f->json)
+		json_start(f->json, command, version, kernel);
+}
+
 /* A line longer than the width wraps under itself; anything else is printed as it is. */
 static void say_text(struct textout *tx, char *text)
 {

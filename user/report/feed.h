@@ -77,6 +77,8 @@ struct feed {
 enum { FEED_HEADER = 0, FEED_ALWAYS = 1 };
 
 void feed_init(struct feed *f);
+/* The session starts: JSON's first line (the record has it in its META). */
+void feed_start(struct feed *f, const char *command, const char *version, const char *kernel);
 /* Text the session prints between traces (one or more whole lines). */
 void feed_say(struct feed *f, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void feed_topology(struct feed *f, const struct topo *t, const struct ns_ref *nss, int nns,

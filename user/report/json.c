@@ -64,11 +64,12 @@ static void head(FILE *f, const char *type)
 	fprintf(f, "{\"type\":\"%s\",\"v\":%d", type, JSON_SCHEMA_VERSION);
 }
 
-void json_start(FILE *f, const char *command, const char *version)
+void json_start(FILE *f, const char *command, const char *version, const char *kernel)
 {
 	head(f, "start");
 	kv_str(f, "command", command);
 	kv_str(f, "nstrace", version);
+	kv_str(f, "kernel", kernel);
 	fprintf(f, "}\n");
 }
 

@@ -18,7 +18,8 @@
 /* s as a JSON string: escaped, and invalid UTF-8 replaced by U+FFFD. */
 void json_string(FILE *f, const char *s);
 
-void json_start(FILE *f, const char *command, const char *version);
+/* The first line: which command, which nstrace, on which kernel. */
+void json_start(FILE *f, const char *command, const char *version, const char *kernel);
 void json_message(FILE *f, const char *text);
 void json_topology(FILE *f, const struct topo *t, const struct ns_ref *nss, int nns,
 		   const struct netview *net);
