@@ -227,7 +227,7 @@ static int lab_trace_init(const struct lab *lab, struct lab_trace *lt)
 	return 0;
 }
 
-static int report(struct feed *fd, const struct run_opts *o, const struct lab *lab, const struct observers *obs,
+static int report(struct feed *fd, const struct run_opts *o, const struct lab *lab, struct observers *obs,
 		  const struct lab_trace *lt, const struct probe_summary *sum, int exit_code, struct verdict *v)
 {
 	struct flow flow = { .src = 2 * o->from, .dst = lab->ep[o->to - 1].addr, .sent = sum->sent,

@@ -153,7 +153,8 @@ int feed_events(struct feed *f, const struct nstrace_event *ev, int n)
 
 void feed_tick(struct feed *f, uint64_t now_ns)
 {
-	if (f->rec)
+	/* Only a tick that may hand out a packet matters to a replay: a day of quiet costs nothing. */
+	if (f->rec && (!f->passive || !f->stream || stream_open(f->stream)))
 		rec_tick(f->rec, now_ns);
 	if (f->passive && f->stream && stream_flush(f->stream, now_ns, 0, feed_emit_packet, f) > 0) {
 		/* Out now, not when a buffer fills: someone is watching (or piping to jq). */

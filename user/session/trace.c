@@ -66,11 +66,11 @@ static int feed_audit(struct feed *fd, const struct trace_target *tg)
 	return err;
 }
 
-int session_report(struct feed *fd, const struct observers *o, const struct trace_target *tg,
+int session_report(struct feed *fd, struct observers *o, const struct trace_target *tg,
 		   const struct flow *flows, int nflows, const struct probe_summary *sum, int exit_code,
 		   struct verdict *first)
 {
-	struct collector *col = (struct collector *)&o->col;
+	struct collector *col = &o->col;
 	int err;
 
 	col->count = keep_relevant(tg->topo, col->events, col->count);

@@ -34,12 +34,13 @@ void session_netview_free(struct netview *v);
 struct ns_ref *session_refs(const struct trace_target *tg);
 
 /*
- * After probes: feeds the collected events, the probe result, and the state
+ * After probes: keeps the events about the topology (o's collector is
+ * filtered in place), feeds them, the probe result, and the state
  * audited now, then ends the trace (report, verdicts). flows NULL: derived
  * from the echo requests seen. exit_code: the command's, or -1 to let the
  * verdicts decide. Returns the number of verdicts, or -errno.
  */
-int session_report(struct feed *fd, const struct observers *o, const struct trace_target *tg,
+int session_report(struct feed *fd, struct observers *o, const struct trace_target *tg,
 		   const struct flow *flows, int nflows, const struct probe_summary *sum, int exit_code,
 		   struct verdict *first);
 /*
