@@ -171,6 +171,7 @@ static void passive_json_summary(struct feed *f, uint64_t lost, int verdicts, in
 	if (!f->json)
 		return;
 	tally_totals(&f->tally, &ft.flows, &ft.requests, &ft.answered);
+	ft.in_flight = f->tally.in_flight;
 	for (int i = 0; i < f->tally.nreasons; i++)
 		drops[i] = (struct drop_tally){
 			drop_reason_str(f->nm, f->tally.reasons[i].reason, names[i], sizeof(names[i])),

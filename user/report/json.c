@@ -473,8 +473,9 @@ void json_summary(FILE *f, const struct json_summary *s)
 		fputc('}', f);
 	}
 	if (s->flows)
-		fprintf(f, ",\"flows\":{\"seen\":%d,\"requests\":%ld,\"answered\":%ld,\"unanswered\":%ld}", s->flows->flows,
-			s->flows->requests, s->flows->answered, s->flows->requests - s->flows->answered);
+		fprintf(f, ",\"flows\":{\"seen\":%d,\"requests\":%ld,\"answered\":%ld,\"unanswered\":%ld,\"in_flight\":%ld}",
+			s->flows->flows, s->flows->requests, s->flows->answered, s->flows->requests - s->flows->answered,
+			s->flows->in_flight);
 	fprintf(f, ",\"drops\":[");
 	for (int i = 0; i < s->ndrops; i++) {
 		fprintf(f, "%s{\"reason\":", i ? "," : "");

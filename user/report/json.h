@@ -42,6 +42,7 @@ void json_verdict(FILE *f, const struct observed *o, const struct flow *fl, cons
 struct flow_tally {
 	int flows;			/* (source, destination, id) seen */
 	long requests, answered;	/* echo requests seen, and answered */
+	long in_flight;			/* too recent at the end to call unanswered */
 };
 struct drop_tally {
 	const char *reason;
