@@ -144,6 +144,7 @@ int cmd_report(int argc, char **argv)
 		return ret;
 	}
 	c.feed = &out.feed;
+	c.exit_code = -1;
 	ret = replay_file(f, &ops, &c, err, sizeof(err));
 	fclose(f);
 	if (ret) {
@@ -151,6 +152,11 @@ int cmd_report(int argc, char **argv)
 		err_msg("report: %s: %s", argv[optind], err);
 		outputs_close(&out, EXIT_USAGE);
 		return EXIT_USAGE;
+	}
+	if (c.exit_code < 0) {
+		/* No trace ended and no exit recorded: nothing says the probes were answered. */
+		err_msg("report: %s: the session ends before any trace did (it was stopped early)", argv[optind]);
+		c.exit_code = EXIT_FAIL;
 	}
 	return outputs_close(&out, c.exit_code);
 }
