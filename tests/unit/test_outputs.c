@@ -265,6 +265,20 @@ static void test_bridge_address(void)
 	free(text);
 }
 
+/* Every container's eth0: told apart as ns/eth0 wherever a name stands alone (issue 12). */
+static void test_repeated_names(void)
+{
+	struct topo_if two[5];
+	struct topo t = canned_lab(two, 2, BR_IFINDEX);
+	char buf[64];
+
+	snprintf(two[END(1)].name, sizeof(two[0].name), "eth0");
+	snprintf(two[END(2)].name, sizeof(two[0].name), "eth0");
+	snprintf(two[END(1)].ns_label, sizeof(two[0].ns_label), "web1");
+	CHECK_STR(topo_if_label(&t, END(1), buf, sizeof(buf)), "web1/eth0", "repeated name: ns/name");
+	CHECK_STR(topo_if_label(&t, PORT(1), buf, sizeof(buf)), "veth-br1", "unique name: as it is");
+}
+
 int main(void)
 {
 	topo = canned_lab(ifs, 2, BR_IFINDEX);
@@ -274,5 +288,6 @@ int main(void)
 	test_feed_json_pcap();
 	test_text();
 	test_bridge_address();
+	test_repeated_names();
 	return check_summary();
 }
