@@ -65,7 +65,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
 
 .DELETE_ON_ERROR:
 .PHONY: all bpf clean deps check-deps run test unit-test unit-bins integration-test vmlinux bench bench-bins \
-	bench-cost bench-startup bench-lab install
+	bench-cost bench-startup bench-lab bench-stream install uninstall
 
 all: $(OUTPUT)/nstrace
 
@@ -146,6 +146,15 @@ bench-lab: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)./bench/lab_build.sh
 
+# Passive mode's processing on canned events: no root, no kernel.
+$(OUTPUT)/bench/stream_bench: bench/stream_bench.c $(PURE_OBJS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) $^ -o $@
+
+bench-stream: $(OUTPUT)/bench/stream_bench
+	$(Q)$(OUTPUT)/bench/stream_bench
+
 bench-cost bench-startup: deps
 	$(Q)$(MAKE) --no-print-directory all bench-bins
 	$(Q)./bench/$(@:bench-%=%).sh
@@ -155,8 +164,16 @@ vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux/vmlinux.h.tmp
 	mv vmlinux/vmlinux.h.tmp vmlinux/vmlinux.h
 
+MANDIR        ?= $(PREFIX)/share/man
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
+
 install: $(OUTPUT)/nstrace
 	install -D -m 0755 $< $(DESTDIR)$(PREFIX)/sbin/nstrace
+	install -D -m 0644 man/nstrace.8 $(DESTDIR)$(MANDIR)/man8/nstrace.8
+	install -D -m 0644 completion/nstrace.bash $(DESTDIR)$(COMPLETIONDIR)/nstrace
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/sbin/nstrace $(DESTDIR)$(MANDIR)/man8/nstrace.8 $(DESTDIR)$(COMPLETIONDIR)/nstrace
 
 clean:
 	rm -rf $(OUTPUT)

@@ -23,7 +23,9 @@ build_needs=(
 	"zlib headers:hdr zlib.h:zlib1g-dev:zlib-devel:zlib"
 )
 
-# Debian package : Fedora : Arch : command or file that proves it is installed (build and tests)
+# Debian package : Fedora : Arch : command or file that proves it is installed (build and tests;
+# tshark, graphviz and jq read nstrace's pcapng, diagrams and JSON back in the tests,
+# and graphviz draws --svg)
 install_needs=(
 	"clang:clang:clang:clang"
 	"llvm:llvm:llvm:llvm-strip"
@@ -43,6 +45,9 @@ install_needs=(
 	"iputils-ping:iputils:iputils:ping"
 	"procps:procps-ng:procps-ng:sysctl"
 	"util-linux:util-linux:util-linux:unshare"
+	"tshark:wireshark-cli:wireshark-cli:tshark"
+	"graphviz:graphviz:graphviz:dot"
+	"jq:jq:jq:jq"
 )
 
 has_cmd() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/sbin/$1" ] || [ -x "$1" ]; }

@@ -41,11 +41,19 @@ expect_exit() {
 }
 
 # expect_out DESC FIXED-STRING: $OUT contains it.
+# The output with nstrace's wrapping undone: a line cut near the 100-column
+# width and its indented continuation are one line again.
+unwrapped() {
+	awk '{ if (prev_long && $0 ~ /^    +[^ ]/) { sub(/^ +/, ""); line = line " " $0 }
+	       else { if (NR > 1) print line; line = $0 }
+	       prev_long = length($0) > 70 || (prev_long && $0 ~ /^    +[^ ]/) }
+	     END { if (NR) print line }' "$1"
+}
 expect_out() {
-	if grep -qF -- "$2" "$OUT"; then pass "$1"; else fail "$1: output lacks '$2'"; fi
+	if grep -qF -- "$2" "$OUT" || unwrapped "$OUT" | grep -qF -- "$2"; then pass "$1"; else fail "$1: output lacks '$2'"; fi
 }
 expect_no_out() {
-	if grep -qF -- "$2" "$OUT"; then fail "$1: output has '$2'"; else pass "$1"; fi
+	if grep -qF -- "$2" "$OUT" || unwrapped "$OUT" | grep -qF -- "$2"; then fail "$1: output has '$2'"; else pass "$1"; fi
 }
 
 # BPF programs nstrace loads, by name (keep in step with bpf/*.bpf.c).

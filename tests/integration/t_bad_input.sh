@@ -44,7 +44,7 @@ expect_no_leftovers "$UNIQ" "bad input created nothing"
 # An existing lab: up again is refused, exec into an unknown namespace is refused.
 on_exit "$NSTRACE" down --lab "$UNIQ"
 expect_exit 0 "up --isolated" up --isolated --lab "$UNIQ"
-expect_exit 2 "up of an existing lab" up --isolated --lab "$UNIQ"
+expect_exit 3 "up of an existing lab: the name is taken (README: 3)" up --isolated --lab "$UNIQ"
 expect_exit 2 "exec into ns9 of a 2-namespace lab" exec --lab "$UNIQ" ns9 -- true
 expect_out "exec names the namespace" "no namespace 'ns9'"
 expect_exit 0 "down" down --lab "$UNIQ"

@@ -9,8 +9,11 @@ ip netns exec "$UNIQ-host" iptables -P FORWARD DROP
 expect_exit 1 "run exits 1 when FORWARD drops" run --lab "$UNIQ" --count 3
 expect_out "replies counted" "replies: 0/3"
 expect_out "drop reason and location from the kernel" "NETFILTER_DROP at nft_do_chain"
-expect_out "requests end at veth-br1" "path: NS1 (veth-ns1) → veth-br1   ✗ not delivered"
-expect_out "last seen entering veth-br1" "last seen: veth-br1 (entering)"
+# Issue 12: the path ends where the drop was, in FORWARD on the way to veth-br2, and never says
+# more than the events do.
+expect_out "requests end at the bridge, dropped" "path: NS1 (veth-ns1) → veth-br1 → br0*   ✗ dropped"
+expect_out "the drop: FORWARD towards veth-br2" "dropped in netfilter FORWARD (host) towards veth-br2: NETFILTER_DROP at nft_do_chain"
+expect_no_out "no 'not delivered' next to a known drop" "not delivered"
 # The requests never leave veth-br2: no egress line on veth-br2 inside any echo request block.
 if awk '/^\[[0-9]+\] ICMP echo request/{inreq=1; next} /^\[/{inreq=0} inreq && /veth-br2 +egress/{found=1} END{exit !found}' "$OUT"; then
 	fail "echo requests never leave veth-br2"

@@ -73,7 +73,8 @@ for m in "${modes[@]}"; do
 			expect_out "$mode: the freeing site decides" "nft_do_chain frees only what a netfilter verdict dropped"
 		fi
 	fi
-	expect_out "$mode: requests end at veth-br1" "path: NS1 (veth-ns1) → veth-br1   ✗ not delivered"
+	expect_out "$mode: requests die at the bridge" "path: NS1 (veth-ns1) → veth-br1 → br0*   ✗ dropped"
+	expect_out "$mode: on their way to veth-br2" "towards veth-br2"
 	expect_no_leftovers "$lab" "$mode: forward-drop leaves nothing"
 done
 

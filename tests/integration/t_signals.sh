@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # Issue 2: Ctrl-C or SIGTERM in the middle of a run still removes everything.
+# Issue 12: the exit code says whether the probes sent were answered: 0 when
+# all were (a working lab, stopped early), 1 when one was not.
 . "$(dirname "$0")/lib.sh"
 
 for sig in INT TERM HUP; do
@@ -13,7 +15,9 @@ for sig in INT TERM HUP; do
 	kill -"$sig" "$p"
 	wait "$p"
 	rc=$?
-	[ "$rc" -eq 1 ] && pass "SIG$sig: exit 1 (not every probe answered)" || fail "SIG$sig: exit $rc, expected 1"
+	if grep -qE '^replies: ([1-9][0-9]*)/\1( |$)' "$OUT"; then want=0; else want=1; fi
+	[ "$rc" -eq "$want" ] && pass "SIG$sig: exit $want, as the replies line says" ||
+		fail "SIG$sig: exit $rc, expected $want ($(grep '^replies' "$OUT"))"
 	expect_out "SIG$sig: says it was interrupted" "interrupted, removing the lab"
 	expect_out "SIG$sig: still reports what it saw" "replies: "
 	expect_no_leftovers "$lab" "SIG$sig: nothing left"

@@ -331,6 +331,7 @@ static inline int run(struct scenario *s)
 		s->st.ns = s->ns;
 		s->st.nns = s->nns;
 		s->st.links = s->links;
+		s->st.nlinks = s->t.n;
 		e.st = &s->st;
 	}
 	s->rc = diagnose(&e, &s->v);

@@ -152,8 +152,15 @@ static void test_describe(void)
 	unreach.icmp_code = 1;
 	CHECK_STR(pkt_describe(&req, buf, sizeof(buf)), "ARP request who-has 10.200.0.2 tell 10.200.0.1",
 		  "describe ARP request");
-	CHECK_STR(pkt_describe(&rep, buf, sizeof(buf)), "ARP reply 10.200.0.2 is-at (to 10.200.0.1)",
-		  "describe ARP reply");
+	/* Issue 12: the reply says the MAC it carries, from the captured frame's ARP sender field. */
+	memcpy(rep.smac, (uint8_t[]){ 0x02, 0, 0, 0, 0, 0x99 }, 6);
+	CHECK_STR(pkt_describe(&rep, buf, sizeof(buf)), "ARP reply 10.200.0.2 is-at 02:00:00:00:00:99 (to 10.200.0.1)",
+		  "describe ARP reply: MAC from the Ethernet source without a frame");
+	rep.frame_kind = NSTRACE_FRAME_ETH;
+	rep.caplen = 42;
+	memcpy(rep.frame + 14 + 8, (uint8_t[]){ 0x0e, 0x34, 0xbc, 0x7d, 0x01, 0xfb }, 6);
+	CHECK_STR(pkt_describe(&rep, buf, sizeof(buf)), "ARP reply 10.200.0.2 is-at 0e:34:bc:7d:01:fb (to 10.200.0.1)",
+		  "describe ARP reply: MAC from the frame's ARP sender hardware address");
 	CHECK_STR(pkt_describe(&odd, buf, sizeof(buf)), "ARP op 9 10.200.0.1 > 10.200.0.2",
 		  "describe unknown ARP op");
 	CHECK_STR(pkt_describe(&ping, buf, sizeof(buf)),
@@ -161,7 +168,20 @@ static void test_describe(void)
 	CHECK_STR(pkt_describe(&pong, buf, sizeof(buf)),
 		  "ICMP echo reply 10.200.0.2 > 10.200.0.1 id 0xbeef seq 65535", "describe ICMP echo reply");
 	CHECK_STR(pkt_describe(&unreach, buf, sizeof(buf)),
-		  "ICMP type 3 code 1 10.200.0.254 > 10.200.0.1", "describe other ICMP");
+		  "ICMP destination unreachable (host unreachable) 10.200.0.254 > 10.200.0.1", "describe other ICMP by name");
+	unreach.icmp_type = 11;
+	unreach.icmp_code = 0;
+	CHECK_STR(pkt_describe(&unreach, buf, sizeof(buf)),
+		  "ICMP time exceeded (TTL exceeded in transit) 10.200.0.254 > 10.200.0.1", "describe time exceeded");
+	unreach.icmp_type = 3;
+	unreach.icmp_code = 13;
+	CHECK_STR(pkt_describe(&unreach, buf, sizeof(buf)),
+		  "ICMP destination unreachable (communication administratively prohibited) 10.200.0.254 > 10.200.0.1",
+		  "describe administratively prohibited");
+	unreach.icmp_type = 42;
+	unreach.icmp_code = 7;
+	CHECK_STR(pkt_describe(&unreach, buf, sizeof(buf)), "ICMP type 42 code 7 10.200.0.254 > 10.200.0.1",
+		  "describe an ICMP type without a name");
 	CHECK(pkt_describe(&req, small, sizeof(small)) == small && strlen(small) == sizeof(small) - 1,
 	      "describe truncates into a small buffer");
 }

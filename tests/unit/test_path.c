@@ -563,9 +563,15 @@ static char *capture_packets(const struct topo *t, const struct nstrace_event *e
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
 
+	struct observed o = { .topo = t, .ev = ev, .pl = pl, .nm = &namer };
+	struct textout tx = { .f = f, .width = TEXT_WIDTH };
+
 	if (!f)
 		return NULL;
-	print_packets(f, t, ev, pl, &namer);
+	for (int i = 0; i < pl->n; i++)
+		o.nev = o.nev > pl->pkts[i].events[pl->pkts[i].nevents - 1] + 1 ? o.nev :
+			pl->pkts[i].events[pl->pkts[i].nevents - 1] + 1;
+	print_packets(&tx, &o);
 	fclose(f);
 	return text;
 }
@@ -577,9 +583,12 @@ static char *capture_drops(const struct topo *t, const struct nstrace_event *ev,
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
 
+	struct observed o = { .topo = t, .ev = ev, .nev = nev, .nm = nm };
+	struct textout tx = { .f = f };	/* unwrapped: one drop, one line */
+
 	if (!f)
 		return NULL;
-	*relevant = print_drops(f, t, ev, nev, nm);
+	*relevant = print_drops(&tx, &o);
 	fclose(f);
 	return text;
 }
@@ -652,10 +661,13 @@ static void test_output(void)
 	drop_after_br1(&t, drop_ev);
 	if (!trace(&t, drop_ev, N(drop_ev), &pl)) {
 		text = capture_packets(&t, drop_ev, &pl);
-		has(text, "    path: NS1 (veth-ns1) → veth-br1   ✗ not delivered\n",
+		/* Issue 12: the path ends where the drop was, and says so. */
+		has(text, "    path: NS1 (veth-ns1) → veth-br1   ✗ dropped\n",
 		    "print_packets: dropped path line");
 		has(text, "DROP NETFILTER_DROP at nft_do_chain\n", "print_packets: DROP NETFILTER_DROP at nft_do_chain");
-		has(text, "last seen: veth-br1 (entering)", "print_packets: last seen veth-br1 entering");
+		has(text, "      dropped at veth-br1 (host): NETFILTER_DROP at nft_do_chain\n",
+		    "print_packets: where and why it was dropped");
+		CHECK(text && !strstr(text, "last seen"), "print_packets: a known drop needs no 'last seen'");
 		free(text);
 	}
 	packet_list_free(&pl);
@@ -702,7 +714,7 @@ static void test_output(void)
 	if (!trace(&t, &nowhere, 1, &pl)) {
 		text = capture_packets(&t, &nowhere, &pl);
 		has(text, "netns:999  if7", "print_packets: unknown namespace and device");
-		has(text, "path: none of the lab's interfaces saw it", "print_packets: no path");
+		has(text, "path: none of the traced interfaces saw it", "print_packets: no path");
 		free(text);
 	}
 	packet_list_free(&pl);
@@ -712,17 +724,19 @@ static void test_output(void)
 		size_t len = 0;
 		FILE *f = open_memstream(&buf, &len);
 
+		struct textout tx = { .f = f, .width = TEXT_WIDTH };
+
 		if (f) {
-			print_topology(f, &t);
-			print_probe_summary(f, &ps);
+			print_topology(&tx, &t, NULL);
+			print_probe_summary(&tx, &ps);
 			ps.received = 0;
-			print_probe_summary(f, &ps);
+			print_probe_summary(&tx, &ps);
 			fclose(f);
 		}
 		has(buf, "veth-ns1", "print_topology: endpoint listed");
 		has(buf, "10.200.0.1/24", "print_topology: endpoint address");
-		has(buf, "peer veth-br1 (host)", "print_topology: endpoint peer");
-		has(buf, "master br0", "print_topology: port master");
+		has(buf, "↔ host/veth-br1", "print_topology: endpoint peer");
+		has(buf, "↔ ns1/veth-ns1 in br0", "print_topology: port peer and bridge");
 		has(buf, "replies: 2/3 (rtt min/avg/max 0.100/0.200/0.300 ms)\n", "print_probe_summary with replies");
 		has(buf, "replies: 0/3\n", "print_probe_summary without replies");
 		free(buf);

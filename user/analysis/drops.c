@@ -40,5 +40,9 @@ const char *drop_benign_why(const struct nstrace_event *e, const struct namer *n
 	if (e->proto == NSTRACE_PROTO_ICMP && e->icmp_type == NSTRACE_ICMP_ECHOREPLY &&
 	    !strcmp(reason, "NO_SOCKET") && !strcmp(func, "ping_rcv"))
 		return "no ping socket wanted the reply; raw sockets (ping, nstrace) received their copies before";
+	/* Every raw ICMP socket gets a copy; each ping's filter keeps only its own id's replies. */
+	if (e->proto == NSTRACE_PROTO_ICMP && e->icmp_type == NSTRACE_ICMP_ECHOREPLY &&
+	    !strcmp(reason, "SOCKET_FILTER") && !strcmp(func, "raw_rcv"))
+		return "another raw socket's filter refused its copy (each ping keeps only the replies with its own id)";
 	return NULL;
 }

@@ -240,17 +240,10 @@ static int read_ns(void *arg)
 
 static struct state *new_state(const struct audit_request *rq)
 {
-	struct state *st = calloc(1, sizeof(*st));
+	struct state *st = state_new(rq->nns, rq->topo->n);
 
 	if (!st)
 		return NULL;
-	st->ns = calloc(rq->nns ? rq->nns : 1, sizeof(*st->ns));
-	st->links = calloc(rq->topo->n ? rq->topo->n : 1, sizeof(*st->links));
-	if (!st->ns || !st->links) {
-		audit_free(st);
-		return NULL;
-	}
-	st->nns = rq->nns;
 	init_links(st, rq->topo->n);
 	for (int i = 0; i < rq->nns; i++) {
 		struct ns_state *ns = &st->ns[i];
@@ -328,9 +321,5 @@ void audit_merge_counters(const struct state *before, struct state *after)
 
 void audit_free(struct state *st)
 {
-	if (!st)
-		return;
-	free(st->ns);
-	free(st->links);
-	free(st);
+	state_free(st);
 }

@@ -47,20 +47,24 @@ static const char status_usage[] =
 static const char exec_usage[] =
 	"Usage: nstrace exec [--lab NAME] NS -- CMD [ARGS...]\n"
 	"\n"
-	"Run CMD inside a lab namespace: NS is nsK, host (with --isolated labs), or\n"
-	"the full namespace name. Exits with CMD's exit code.\n"
+	"Run CMD inside a lab namespace: NS is nsK (or just K), host (with --isolated\n"
+	"labs), or the full namespace name. Exits with CMD's exit code.\n"
 	"\n"
 	"EXAMPLES:\n"
 	"  sudo nstrace exec ns1 -- ping -c1 10.200.0.2\n"
 	"  sudo nstrace exec --lab demo ns2 -- ip addr\n";
 
+/* --help on stdout; a bad option gets one line pointing at it, not the whole help. */
 static int help_or_usage(int opt, const char *usage)
 {
+	char cmd[16];
+
 	if (opt == 'h') {
 		fputs(usage, stdout);
 		return -1;
 	}
-	fputs(usage, stderr);
+	sscanf(usage, "Usage: nstrace %15s", cmd);
+	fprintf(stderr, "see '%s %s --help'\n", prog, cmd);
 	return EXIT_USAGE;
 }
 
@@ -84,6 +88,7 @@ int cmd_up(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "help", no_argument, NULL, 'h' },
+		{ "verbose", no_argument, NULL, 'v' },
 		LAB_LONG_OPTIONS,
 		{}
 	};
@@ -93,8 +98,8 @@ int cmd_up(int argc, char **argv)
 	int opt, ret;
 
 	lab_config_default(&cfg);
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		int r = opt == 'h' ? 1 : parse_lab_option(opt, optarg, &cfg);
+	while ((opt = getopt_long(argc, argv, "hv", opts, NULL)) != -1) {
+		int r = opt == 'h' ? 1 : opt == 'v' ? (verbose = 1, 0) : parse_lab_option(opt, optarg, &cfg);
 
 		if (r < 0)
 			return EXIT_USAGE;
@@ -120,8 +125,8 @@ int cmd_up(int argc, char **argv)
 			err_msg("up: %s (use --lab NAME, or '%s down --lab %s')", msg, prog, cfg.name);
 		else
 			err_msg("up: %s", msg);
-		/* A lab of that name is a usage error; a clash with something else is the environment's. */
-		return ret == -EALREADY ? EXIT_USAGE : EXIT_ENV;
+		/* A name already taken, by a lab or by anything else: the environment's (README, exit codes). */
+		return EXIT_ENV;
 	}
 	if (stop_requested) {
 		err_msg("up: interrupted, removing lab '%s'", cfg.name);
@@ -143,14 +148,18 @@ int cmd_down(int argc, char **argv)
 		{ "lab", required_argument, NULL, 'l' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{}
 	};
 	char names[MAX_LABS][LAB_NAME_MAX + 1];
 	const char *name = LAB_DEFAULT_NAME;
 	int opt, all = 0, named = 0, n, ret = EXIT_PASS;
 
-	while ((opt = getopt_long(argc, argv, "l:ah", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "l:ahv", opts, NULL)) != -1) {
 		switch (opt) {
+		case 'v':
+			verbose = 1;
+			break;
 		case 'l':
 			if (check_lab_name(optarg))
 				return EXIT_USAGE;
@@ -201,17 +210,20 @@ int cmd_status(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "lab", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{}
 	};
 	char names[MAX_LABS][LAB_NAME_MAX + 1];
 	const char *only = NULL;
 	int opt, n, ret = EXIT_PASS;
 
-	while ((opt = getopt_long(argc, argv, "l:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "l:hv", opts, NULL)) != -1) {
 		if (opt == 'l' && check_lab_name(optarg))
 			return EXIT_USAGE;
 		if (opt == 'l')
 			only = optarg;
+		else if (opt == 'v')
+			verbose = 1;
 		else
 			return (ret = help_or_usage(opt, status_usage)) < 0 ? EXIT_PASS : ret;
 	}
@@ -256,7 +268,12 @@ int cmd_status(int argc, char **argv)
 /* "ns2", "host", or a full namespace name of the lab. */
 static int resolve_ns(const struct lab *lab, const char *ns, char *out, int size)
 {
-	int k = lab_endpoint_number(lab, ns);
+	char nsk[16];
+	int k;
+
+	/* One spelling everywhere: ns2, or its number. */
+	snprintf(nsk, sizeof(nsk), "%s%.8s", ns[0] >= '1' && ns[0] <= '9' ? "ns" : "", ns);
+	k = lab_endpoint_number(lab, nsk);
 
 	if (!strcmp(ns, "host") && lab->host_ns_name[0]) {
 		snprintf(out, size, "%s", lab->host_ns_name);
@@ -283,6 +300,7 @@ int cmd_exec(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "lab", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{}
 	};
 	const char *name = LAB_DEFAULT_NAME;
@@ -291,11 +309,13 @@ int cmd_exec(int argc, char **argv)
 	int opt, ret, fd;
 
 	/* '+': options after NS belong to CMD. */
-	while ((opt = getopt_long(argc, argv, "+l:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+l:hv", opts, NULL)) != -1) {
 		if (opt == 'l' && check_lab_name(optarg))
 			return EXIT_USAGE;
 		if (opt == 'l')
 			name = optarg;
+		else if (opt == 'v')
+			verbose = 1;
 		else
 			return (ret = help_or_usage(opt, exec_usage)) < 0 ? EXIT_PASS : ret;
 	}
@@ -341,6 +361,10 @@ int cmd_exec(int argc, char **argv)
 
 int cmd_faults(int argc, char **argv)
 {
+	if (argc > 1 && (!strcmp(argv[1], "-v") || !strcmp(argv[1], "--verbose"))) {
+		verbose = 1;
+		argc--, argv++;
+	}
 	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		printf("Usage: nstrace faults\n\nList the faults 'nstrace run --break FAULT' injects into an isolated lab.\n");
 		return EXIT_PASS;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "cli/cli.h"
 #include "lab/faults.h"
+#include "kernel/netlink.h"
 #include "lab/lab.h"
 #include "model/packet.h"
 #include "observe/observers.h"
@@ -25,14 +26,14 @@ static const char run_usage[] =
 	"\n"
 	"Options:\n"
 	PROBE_OPTIONS_HELP
-	"      --from K       send from nsK (default 1)\n"
-	"      --to K         to nsK's address (default 2)\n"
+	"      --from NS      send from this namespace: ns1, ns2... or 1, 2... (default ns1)\n"
+	"      --to NS        to that namespace's address (default ns2)\n"
 	"  -k, --keep         leave the lab in place ('nstrace down' removes it)\n"
 	"      --break FAULT  inject a fault first (implies --isolated; see 'nstrace faults')\n"
 	"      --fix          apply the verdict's first fix and trace again\n"
 	"      --yes          allow --fix to change the real host (not --isolated)\n"
-	"      --explain      with a verdict, what was read on the way and what passed\n"
 	LAB_OPTIONS_HELP
+	OUTPUT_OPTIONS_HELP
 	"      --attach MODE  tc observers as clsact filters (clsact: the default, the\n"
 	"                     links are run's own) or as tcx links (tcx)\n"
 	"      --stats        the kernel's run time per BPF program, at the end\n"
@@ -42,20 +43,24 @@ static const char run_usage[] =
 	"Environment: NSTRACE_FORCE=clsact,no-nflink,no-drop-reason (or old) takes the\n"
 	"older kernels' paths on this one (see README, Kernels).\n"
 	"\n"
-	"Exit codes: 0 every probe answered, 1 not, 2 usage error, 3 environment\n"
-	"error (not root, no BPF, a name or subnet taken).\n"
+	"Exit codes: 0 every probe answered (also after Ctrl-C, if all sent were),\n"
+	"1 not, 2 usage error, 3 environment error (not root, no BPF, a name or\n"
+	"subnet taken, an output file that cannot be written).\n"
 	"\n"
 	"EXAMPLES:\n"
 	"  sudo nstrace run\n"
-	"  sudo nstrace run --isolated --count 5\n"
+	"  sudo nstrace run --isolated --count 5 --interval 200ms --explain\n"
 	"  sudo nstrace run --break forward-drop --fix   # see the cause, then the cure\n"
-	"  sudo nstrace run --lab demo --from 1 --to 3    # a lab made by 'nstrace up'\n";
+	"  sudo nstrace run --lab demo --from ns1 --to ns3    # a lab made by 'nstrace up'\n"
+	"  sudo nstrace run --isolated --pcap run.pcapng --svg run.svg --record run.nst\n"
+	"  sudo nstrace run --isolated --json | jq 'select(.type == \"verdict\")'\n";
 
 struct run_opts {
 	struct lab_config cfg;
 	struct probe_params probe;
 	struct observe_opts observe;
-	int from, to, keep, lab_given, fix, yes, explain;
+	struct output_opts out;
+	int from, to, keep, lab_given, fix, yes;
 	const struct fault *fault;
 };
 
@@ -89,9 +94,21 @@ static int check_run_args(int argc, char **argv, const struct run_opts *o)
 	return 0;
 }
 
+/* Output, observer and topology options: -1 bad value (printed), 0 handled, 1 none of them. */
+static int parse_shared_option(int opt, const char *arg, struct run_opts *o)
+{
+	int r = parse_output_option(opt, arg, &o->out);
+
+	if (r > 0)
+		r = parse_observe_option(opt, arg, &o->observe);
+	if (r > 0 && !(r = parse_lab_option(opt, arg, &o->cfg)))
+		o->lab_given |= opt == OPT_LAB;
+	return r;
+}
+
 static int parse_run(int argc, char **argv, struct run_opts *o)
 {
-	enum { OPT_FROM = 2000, OPT_TO, OPT_BREAK, OPT_FIX, OPT_YES, OPT_EXPLAIN };
+	enum { OPT_FROM = 2000, OPT_TO, OPT_BREAK, OPT_FIX, OPT_YES };
 	static const struct option opts[] = {
 		PROBE_LONG_OPTIONS,
 		{ "keep", no_argument, NULL, 'k' },
@@ -100,17 +117,16 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 		{ "break", required_argument, NULL, OPT_BREAK },
 		{ "fix", no_argument, NULL, OPT_FIX },
 		{ "yes", no_argument, NULL, OPT_YES },
-		{ "explain", no_argument, NULL, OPT_EXPLAIN },
 		{ "help", no_argument, NULL, 'h' },
 		LAB_LONG_OPTIONS,
+		OUTPUT_LONG_OPTIONS,
 		OBSERVE_LONG_OPTIONS,
 		{}
 	};
-	int opt, r;
-	long v;
+	int opt, r, k;
 
 	run_opts_default(o);
-	while ((opt = getopt_long(argc, argv, PROBE_SHORT_OPTIONS "kh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, PROBE_SHORT_OPTIONS "khqv", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
 		case 'i':
@@ -124,9 +140,9 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 			break;
 		case OPT_FROM:
 		case OPT_TO:
-			if (parse_int(opt == OPT_FROM ? "--from" : "--to", optarg, 1, LAB_MAX_NAMESPACES, &v))
+			if (parse_ns_number(opt == OPT_FROM ? "--from" : "--to", optarg, LAB_MAX_NAMESPACES, &k))
 				return EXIT_USAGE;
-			*(opt == OPT_FROM ? &o->from : &o->to) = (int)v;
+			*(opt == OPT_FROM ? &o->from : &o->to) = k;
 			break;
 		case OPT_BREAK:
 			o->fault = fault_find(optarg);
@@ -142,20 +158,15 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 		case OPT_YES:
 			o->yes = 1;
 			break;
-		case OPT_EXPLAIN:
-			o->explain = 1;
-			break;
 		case 'h':
 			fputs(run_usage, stdout);
 			return -1;
 		default:
-			r = parse_observe_option(opt, optarg, &o->observe);
-			if (r > 0 && !(r = parse_lab_option(opt, optarg, &o->cfg)))
-				o->lab_given |= opt == OPT_LAB;
+			r = parse_shared_option(opt, optarg, o);
 			if (!r)
 				break;
 			if (r > 0)
-				fprintf(stderr, "%s", run_usage);
+				fprintf(stderr, "see '%s run --help'\n", prog);
 			return EXIT_USAGE;
 		}
 	}
@@ -214,11 +225,15 @@ struct lab_trace {
 	struct observe_link *links;
 	struct observe_nf *nf;
 	struct ns_handle *nss;
+	struct ns_ref *refs;
+	struct netview net;
 	int nlinks, nns;
 };
 
 static void lab_trace_free(struct lab_trace *lt)
 {
+	session_netview_free(&lt->net);
+	free(lt->refs);
 	free(lt->topo.ifs);
 	free(lt->links);
 	free(lt->nf);
@@ -240,34 +255,55 @@ static int lab_trace_init(const struct lab *lab, struct lab_trace *lt)
 	for (int k = 0; k < lab->cfg.namespaces; k++)
 		lt->nf[k + 1] = (struct observe_nf){ lab->ep[k].ns_fd, OBSERVE_NF_ENDPOINT_HOOKS };
 	lt->nns = lab_namespaces(lab, lt->nss);
+	lt->refs = session_refs(&(struct trace_target){ .topo = &lt->topo, .ns = lt->nss, .nns = lt->nns });
+	if (!lt->refs) {
+		lab_trace_free(lt);
+		return -ENOMEM;
+	}
 	return 0;
 }
 
-static int report(const struct run_opts *o, const struct lab *lab, const struct observers *obs,
+static int report(struct feed *fd, const struct run_opts *o, const struct lab *lab, struct observers *obs,
 		  const struct lab_trace *lt, const struct probe_summary *sum, struct trace_before *before,
-		  struct verdict *v)
+		  int exit_code, struct verdict *v)
 {
 	struct flow flow = { .src = 2 * o->from, .dst = lab->ep[o->to - 1].addr, .sent = sum->sent,
 			     .received = sum->received, .send_errno = sum->send_errno, .icmp_id = sum->id };
-	struct trace_target tg = { .topo = &lt->topo, .ns = lt->nss, .nns = lt->nns, .explain = o->explain, .nftrace = 1 };
-	char a[16];
+	struct trace_target tg = { .topo = &lt->topo, .ns = lt->nss, .nns = lt->nns, .nftrace = 1 };
+	char a[16], b[16];
 	int n;
 
-	printf("probes: %d ICMP echo request(s) ns%d (%s) → ", sum->sent, o->from,
-	       ip_str(lab->ep[o->from - 1].addr.s_addr, a, sizeof(a)));
-	printf("ns%d (%s), id 0x%04x\n", o->to, ip_str(lab->ep[o->to - 1].addr.s_addr, a, sizeof(a)),
-	       sum->id);
-	n = session_report(obs, &tg, &flow, 1, sum, before, v);
+	feed_say(fd, FEED_HEADER, "probes: %d ICMP echo request(s) ns%d (%s) \u2192 ns%d (%s), id 0x%04x\n", sum->sent,
+		 o->from, ip_str(lab->ep[o->from - 1].addr.s_addr, a, sizeof(a)), o->to,
+		 ip_str(lab->ep[o->to - 1].addr.s_addr, b, sizeof(b)), sum->id);
+	n = session_report(fd, obs, &tg, &flow, 1, sum, before, exit_code, v);
 	if (n < 0)
 		err_msg("run: cannot analyse the trace: %s", strerror(-n));
 	return n > 0;
 }
 
+/*
+ * What the bridge learned on the lab's ports is forgotten before the probes
+ * (as ns1's neighbour entry is): the trace then shows it being learned. The
+ * lab is nstrace's own; other bridges (trace) are never touched.
+ */
+static void forget_learned(const struct lab *lab)
+{
+	struct nl nl;
+
+	if (nl_open_in(&nl, lab->host_fd))
+		return;
+	for (int k = 0; k < lab->cfg.namespaces; k++)
+		if (lab->ep[k].port_ifindex)
+			nl_fdb_flush_learned(&nl, lab->ep[k].port_ifindex);
+	nl_close(&nl);
+}
+
 /* One trace: observers up, probes, observers down, report. Exit code of the trace. */
-static int trace_lab(const struct run_opts *o, struct lab *lab, struct lab_trace *lt,
+static int trace_lab(struct feed *fd, const struct run_opts *o, struct lab *lab, struct lab_trace *lt,
 		     struct verdict *v, int *have_verdict)
 {
-	struct trace_target tg = { .topo = &lt->topo, .ns = lt->nss, .nns = lt->nns, .explain = o->explain, .nftrace = 1 };
+	struct trace_target tg = { .topo = &lt->topo, .ns = lt->nss, .nns = lt->nns, .nftrace = 1 };
 	struct observers obs;
 	struct observe_opts oo = o->observe;
 	struct probe_summary sum = {};
@@ -278,7 +314,10 @@ static int trace_lab(const struct run_opts *o, struct lab *lab, struct lab_trace
 
 	memset(&obs, 0, sizeof(obs));
 	*have_verdict = 0;
-	print_topology(stdout, &lt->topo);
+	/* The topology as it is now, not as it was built: a hand-made change shows. */
+	session_netview_free(&lt->net);
+	session_read_links(&tg, &lt->net);
+	feed_topology(fd, &lt->topo, lt->refs, lt->nns, &lt->net);
 	/* Only our probes' ICMP reaches user space: someone's ping -f in the lab costs no event. */
 	oo.filter.icmp_id = id;
 	oo.filter.has_icmp_id = 1;
@@ -288,9 +327,9 @@ static int trace_lab(const struct run_opts *o, struct lab *lab, struct lab_trace
 		err_msg("run: %s", msg);
 		goto cleanup;
 	}
-	print_observers(&obs, "");
-
-	before = session_before(&tg);
+	say_observers(fd, &obs, "");
+	before = session_before(fd, &tg);
+	forget_learned(lab);
 	err = observers_probe(&obs, lab->ep[o->from - 1].ns_fd, lab->ep[o->from - 1].ifindex,
 			      lab->ep[o->to - 1].addr, id, &o->probe, &sum);
 	observers_stop(&obs);
@@ -299,10 +338,11 @@ static int trace_lab(const struct run_opts *o, struct lab *lab, struct lab_trace
 		goto cleanup;
 	}
 	observers_filter_icmp_id(&obs, sum.id, &lab->cfg.subnet);
-	*have_verdict = report(o, lab, &obs, lt, &sum, before, v);
-	print_lost(&obs);
-	print_stats(&obs);
-	ret = stop_requested ? EXIT_FAIL : sum.received == sum.sent ? EXIT_PASS : EXIT_FAIL;
+	/* Interrupted after every probe sent was answered: the lab works. */
+	ret = sum.sent > 0 && sum.received == sum.sent ? EXIT_PASS : EXIT_FAIL;
+	*have_verdict = report(fd, o, lab, &obs, lt, &sum, before, ret, v);
+	say_lost(fd, &obs);
+	say_stats(fd, &obs);
 cleanup:
 	session_before_free(before);
 	observers_free(&obs);
@@ -310,7 +350,7 @@ cleanup:
 }
 
 /* --fix: the verdict's first fix that changes something, run as printed. 0 if applied. */
-static int apply_fix(const struct lab *lab, const struct lab_trace *lt, const struct verdict *v)
+static int apply_fix(struct feed *fd, const struct lab *lab, const struct lab_trace *lt, const struct verdict *v)
 {
 	const struct fix *fx = NULL;
 	char text[2048];
@@ -319,21 +359,28 @@ static int apply_fix(const struct lab *lab, const struct lab_trace *lt, const st
 		if (!v->fix[i].inspect)
 			fx = &v->fix[i];
 	if (!fx) {
-		printf("\n--fix: the verdict has no fix to apply%s\n", v->nfix ? " (only commands that show state)" : "");
+		feed_say(fd, FEED_ALWAYS, "\n--fix: the verdict has no fix to apply%s\n",
+			 v->nfix ? " (only commands that show state)" : "");
 		return -1;
 	}
-	printf("\n--fix: applying:\n");
+	feed_say(fd, FEED_ALWAYS, "\n--fix: applying:\n");
 	for (int i = 0; i < fx->nsteps; i++)
-		printf("  %s\n", command_str(&fx->step[i], text, sizeof(text)) ? text : fx->step[i].argv[0]);
+		feed_say(fd, FEED_ALWAYS, "  %s\n", command_str(&fx->step[i], text, sizeof(text)) ? text : fx->step[i].argv[0]);
 	if (run_commands(fx->step, fx->nsteps, lt->nss, lt->nns))
 		return -1;
-	if (!lab->host_ns_name[0])
-		print_revert(stdout, fx);
+	if (lab->host_ns_name[0])
+		return 0;
+	if (!fx->nrevert)
+		feed_say(fd, FEED_ALWAYS, "revert: no single command undoes it\n");
+	else
+		feed_say(fd, FEED_ALWAYS, "revert:\n");
+	for (int i = 0; i < fx->nrevert; i++)
+		feed_say(fd, FEED_ALWAYS, "  %s\n", command_str(&fx->revert[i], text, sizeof(text)) ? text : "(too long to print)");
 	return 0;
 }
 
 /* --lab naming a lab that exists: load it, and check the options against it. */
-static int open_lab(const struct run_opts *o, struct lab *lab)
+static int open_lab(struct feed *fd, const struct run_opts *o, struct lab *lab)
 {
 	char msg[512];
 
@@ -353,11 +400,11 @@ static int open_lab(const struct run_opts *o, struct lab *lab)
 		lab_release(lab);
 		return EXIT_USAGE;
 	}
-	printf("lab %s: using the existing lab\n", lab->cfg.name);
+	feed_say(fd, FEED_HEADER, "lab %s: using the existing lab\n", lab->cfg.name);
 	return 0;
 }
 
-static int build_lab(const struct run_opts *o, struct lab *lab)
+static int build_lab(struct feed *fd, const struct run_opts *o, struct lab *lab)
 {
 	char msg[512];
 	int err;
@@ -375,8 +422,8 @@ static int build_lab(const struct run_opts *o, struct lab *lab)
 		err_msg("run: %s", msg);
 		return EXIT_ENV;
 	}
-	printf("lab %s: built, bridge side in %s\n", lab->cfg.name,
-	       lab->host_ns_name[0] ? lab->host_ns_name : "the root namespace");
+	feed_say(fd, FEED_HEADER, "lab %s: built, bridge side in %s\n", lab->cfg.name,
+		 lab->host_ns_name[0] ? lab->host_ns_name : "the root namespace");
 	return 0;
 }
 
@@ -399,7 +446,7 @@ static int check_run(const struct run_opts *o, int existing)
 }
 
 /* Trace, and with --fix apply the verdict's fix and trace again. */
-static int trace_and_fix(const struct run_opts *o, struct lab *lab)
+static int trace_and_fix(struct feed *fd, const struct run_opts *o, struct lab *lab)
 {
 	struct lab_trace lt;
 	struct verdict *v = malloc(sizeof(*v));
@@ -410,20 +457,41 @@ static int trace_and_fix(const struct run_opts *o, struct lab *lab)
 		err_msg("run: out of memory");
 		return EXIT_ENV;
 	}
-	ret = trace_lab(o, lab, &lt, v, &have_verdict);
-	if (o->fix && !stop_requested && ret == EXIT_FAIL && have_verdict && !apply_fix(lab, &lt, v)) {
-		printf("\n== after the fix ==\n");
-		ret = trace_lab(o, lab, &lt, v, &have_verdict);
+	ret = trace_lab(fd, o, lab, &lt, v, &have_verdict);
+	if (o->fix && !stop_requested && ret == EXIT_FAIL && have_verdict && !apply_fix(fd, lab, &lt, v)) {
+		feed_say(fd, FEED_ALWAYS, "\n== after the fix ==\n");
+		ret = trace_lab(fd, o, lab, &lt, v, &have_verdict);
 	}
 	lab_trace_free(&lt);
 	free(v);
 	return ret;
 }
 
+/* Removes what run built, or says how to reach what it kept. */
+static void finish_lab(struct feed *fd, const struct run_opts *o, struct lab *lab, int existing)
+{
+	int err;
+
+	if (stop_requested)
+		fprintf(stderr, "nstrace: run: interrupted%s\n", !existing && !o->keep ? ", removing the lab" : "");
+	if (!existing && !o->keep) {
+		err = lab_teardown(lab);
+		if (err < 0)
+			err_msg("run: removing lab '%s' left something behind: %s (try '%s down --lab %s')",
+				o->cfg.name, strerror(-err), prog, o->cfg.name);
+		return;
+	}
+	if (!existing)
+		feed_say(fd, FEED_HEADER, "lab %s kept: '%s exec --lab %s ns1 -- CMD' to use it, '%s down --lab %s' to remove it\n",
+			 lab->cfg.name, prog, lab->cfg.name, prog, lab->cfg.name);
+	lab_release(lab);
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_opts o;
 	struct lab lab = { .host_fd = -1 };
+	struct outputs out;
 	char msg[512];
 	int err, ret, existing;
 
@@ -434,10 +502,12 @@ int cmd_run(int argc, char **argv)
 	existing = o.lab_given && lab_exists(o.cfg.name);
 	if ((ret = check_run(&o, existing)) || (ret = require_root("run")))
 		return ret;
-	install_stop_handlers();
-	ret = existing ? open_lab(&o, &lab) : build_lab(&o, &lab);
-	if (ret)
+	if ((ret = outputs_open(&out, &o.out, "run", 1)))
 		return ret;
+	install_stop_handlers();
+	ret = existing ? open_lab(&out.feed, &o, &lab) : build_lab(&out.feed, &o, &lab);
+	if (ret)
+		return outputs_close(&out, ret);
 	if (o.fault && lab.host_ns_name[0]) {
 		err = o.fault->apply(&lab, o.from, o.to, msg, sizeof(msg));
 		if (err) {
@@ -445,22 +515,10 @@ int cmd_run(int argc, char **argv)
 			ret = EXIT_ENV;
 			goto cleanup;
 		}
-		printf("fault injected: %s: %s\n", o.fault->name, o.fault->summary);
+		feed_say(&out.feed, FEED_HEADER, "fault injected: %s: %s\n", o.fault->name, o.fault->summary);
 	}
-	ret = stop_requested ? EXIT_FAIL : trace_and_fix(&o, &lab);
+	ret = stop_requested ? EXIT_FAIL : trace_and_fix(&out.feed, &o, &lab);
 cleanup:
-	if (stop_requested)
-		fprintf(stderr, "nstrace: run: interrupted%s\n", !existing && !o.keep ? ", removing the lab" : "");
-	if (!existing && !o.keep) {
-		err = lab_teardown(&lab);
-		if (err < 0)
-			err_msg("run: removing lab '%s' left something behind: %s (try '%s down --lab %s')",
-				o.cfg.name, strerror(-err), prog, o.cfg.name);
-		return ret;
-	}
-	if (!existing)
-		printf("lab %s kept: '%s exec --lab %s ns1 -- CMD' to use it, '%s down --lab %s' to remove it\n",
-		       lab.cfg.name, prog, lab.cfg.name, prog, lab.cfg.name);
-	lab_release(&lab);
-	return ret;
+	finish_lab(&out.feed, &o, &lab, existing);
+	return outputs_close(&out, ret);
 }

@@ -11,12 +11,11 @@
 #include "lab/lab.h"
 #include "model/packet.h"
 #include "observe/observers.h"
-#include "report/output.h"
 #include "session/trace.h"
 
 static const char trace_usage[] =
 	"Usage: nstrace trace --from SRC --to IP [OPTIONS]\n"
-	"       nstrace trace --passive [--bridge BR] [--netns NS] [--duration S]\n"
+	"       nstrace trace --passive [--bridge BR] [--netns NS] [--duration T] [--summary]\n"
 	"\n"
 	"Trace a topology that already exists (docker0, cni0, a bridge made by hand)\n"
 	"without changing it: discover the path's parts through rtnetlink, attach\n"
@@ -24,21 +23,25 @@ static const char trace_usage[] =
 	"send probes from SRC, or watch the ARP and ICMP that others send.\n"
 	"\n"
 	"Options:\n"
-	"  --from SRC         source: a name under /run/netns, a PID (a container's,\n"
-	"                     or an 'unshare --net' shell), or a namespace file\n"
-	"  --to IP            destination address, in any namespace on the bridge\n"
+	"      --from SRC     source: a name under /run/netns, a PID (a container's,\n"
+	"                     or an 'unshare --net' shell), a process as comm:PID, a\n"
+	"                     container's name, or a namespace file; with --lab, ns1\n"
+	"                     or just 1\n"
+	"      --to IP        destination address, in any namespace on the bridge\n"
 	PROBE_OPTIONS_HELP
-	"  --passive          send nothing: trace what others send\n"
-	"  --duration S       passive: stop after S seconds, 1 to 86400 (default: Ctrl-C)\n"
-	"  --bridge BR        the bridge to trace (passive), or to insist on (--from)\n"
-	"  --netns NS         passive: the namespace holding the bridge (default: ours)\n"
-	"  --lab NAME         an nstrace lab: --from takes nsK, passive watches its bridge\n"
-	"  --explain          with a verdict, what was read on the way and what passed\n"
-	"  --nftrace          let nftables name the rule that drops: while nstrace runs,\n"
+	"      --passive      send nothing: trace what others send; each packet is\n"
+	"                     printed once it arrived (or went quiet), a summary at exit\n"
+	"      --duration T   passive: stop after T (10s, 5m, 24h; a bare number is in\n"
+	"                     seconds), 1s to 24h (default: Ctrl-C)\n"
+	"      --bridge BR    the bridge to trace (passive), or to insist on (--from)\n"
+	"      --netns NS     passive: the namespace holding the bridge (default: ours)\n"
+	"      --lab NAME     an nstrace lab: --from takes nsK, passive watches its bridge\n"
+	"      --nftrace      let nftables name the rule that drops: while nstrace runs,\n"
 	"                     adds a table of its own in each namespace whose nft chains\n"
 	"                     can drop, with a chain that marks packets for nftables'\n"
 	"                     trace; the kernel removes it when nstrace exits, even\n"
 	"                     killed (on by default for nstrace's own labs, --lab)\n"
+	OUTPUT_OPTIONS_HELP
 	"\n"
 	"Passive mode observes each hop once (tc ingress of every link: what leaves\n"
 	"one end of a veth enters the other) and arms its netfilter observers while\n"
@@ -65,18 +68,20 @@ static const char trace_usage[] =
 	"EXAMPLES:\n"
 	"  sudo nstrace trace --from c1 --to 172.18.0.3\n"
 	"  sudo nstrace trace --from 4242 --to 172.18.0.2      # by PID\n"
-	"  sudo nstrace trace --passive --bridge docker0 --duration 10\n"
+	"  sudo nstrace trace --passive --bridge docker0 --duration 10s\n"
+	"  sudo nstrace trace --passive --bridge docker0 --duration 24h --summary\n"
 	"  sudo nstrace trace --passive --bridge docker0 --host 172.17.0.2 --proto icmp\n"
 	"  sudo nstrace trace --lab demo --from ns1 --to 10.200.0.3\n";
 
 struct trace_opts {
+	struct output_opts out;
 	const char *from, *bridge, *netns, *lab, *only_if, *only_ns;
 	struct observe_opts observe;
 	int full, filtered;
 	char lab_from[LAB_NS_NAME_MAX], lab_netns[LAB_NS_NAME_MAX], lab_bridge[IFNAMSIZ];
 	struct in_addr to;
 	struct probe_params probe;
-	int have_to, passive, duration_s, explain, nftrace;
+	int have_to, passive, duration_ms, nftrace;
 };
 
 /* Options that only make sense together, checked once all are read. */
@@ -94,7 +99,7 @@ static int check_trace(const struct trace_opts *o)
 		err_msg("trace: --lab names the bridge and its namespace: drop --netns/--bridge");
 		return EXIT_USAGE;
 	}
-	if (!o->passive && (o->duration_s || o->netns || o->full || o->filtered)) {
+	if (!o->passive && (o->duration_ms || o->netns || o->full || o->filtered)) {
 		err_msg("trace: --duration, --netns, --full and the filters go with --passive");
 		return EXIT_USAGE;
 	}
@@ -152,7 +157,7 @@ static int parse_passive_option(int opt, const char *arg, struct trace_opts *o)
 	return 0;
 }
 
-enum { OPT_FROM = 3000, OPT_TO, OPT_PASSIVE, OPT_DURATION, OPT_TRACE_BRIDGE, OPT_NETNS, OPT_TRACE_LAB, OPT_EXPLAIN, OPT_NFTRACE };
+enum { OPT_FROM = 3000, OPT_TO, OPT_PASSIVE, OPT_DURATION, OPT_TRACE_BRIDGE, OPT_NETNS, OPT_TRACE_LAB, OPT_NFTRACE };
 
 /* What to trace and where: -1 bad value (printed), 0 handled, 1 not one of them. */
 static int parse_where_option(int opt, const char *arg, struct trace_opts *o)
@@ -195,11 +200,11 @@ static int parse_trace(int argc, char **argv, struct trace_opts *o)
 		{ "bridge", required_argument, NULL, OPT_TRACE_BRIDGE },
 		{ "netns", required_argument, NULL, OPT_NETNS },
 		{ "lab", required_argument, NULL, OPT_TRACE_LAB },
-		{ "explain", no_argument, NULL, OPT_EXPLAIN },
 		{ "nftrace", no_argument, NULL, OPT_NFTRACE },
 		{ "help", no_argument, NULL, 'h' },
 		PASSIVE_LONG_OPTIONS,
 		OBSERVE_LONG_OPTIONS,
+		OUTPUT_LONG_OPTIONS,
 		{}
 	};
 	int opt, r;
@@ -207,7 +212,7 @@ static int parse_trace(int argc, char **argv, struct trace_opts *o)
 
 	memset(o, 0, sizeof(*o));
 	o->probe = (struct probe_params)PROBE_OPTS_DEFAULT;
-	while ((opt = getopt_long(argc, argv, PROBE_SHORT_OPTIONS "h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, PROBE_SHORT_OPTIONS "hqv", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
 		case 'i':
@@ -220,12 +225,9 @@ static int parse_trace(int argc, char **argv, struct trace_opts *o)
 			o->passive = 1;
 			break;
 		case OPT_DURATION:
-			if (parse_int("--duration", optarg, 1, 86400, &v))
+			if (parse_duration("--duration", optarg, 1000, 1000, 86400000, &v))
 				return EXIT_USAGE;
-			o->duration_s = (int)v;
-			break;
-		case OPT_EXPLAIN:
-			o->explain = 1;
+			o->duration_ms = (int)v;
 			break;
 		case OPT_NFTRACE:
 			o->nftrace = 1;
@@ -239,10 +241,12 @@ static int parse_trace(int argc, char **argv, struct trace_opts *o)
 				r = parse_passive_option(opt, optarg, o);
 			if (r > 0)
 				r = parse_observe_option(opt, optarg, &o->observe);
+			if (r > 0)
+				r = parse_output_option(opt, optarg, &o->out);
 			if (r == 0)
 				break;
 			if (r > 0)
-				fputs(trace_usage, stderr);
+				fprintf(stderr, "see '%s trace --help'\n", prog);
 			return EXIT_USAGE;
 		}
 	}
@@ -269,8 +273,13 @@ static int resolve_lab(struct trace_opts *o)
 		snprintf(o->lab_netns, sizeof(o->lab_netns), "%s", lab.host_ns_name);
 		o->netns = o->lab_netns;
 	}
-	if (o->from && !strncmp(o->from, "ns", 2)) {
-		int k = lab_endpoint_number(&lab, o->from);
+	if (o->from && (!strncmp(o->from, "ns", 2) || (o->from[0] >= '1' && o->from[0] <= '9'))) {
+		char nsk[16];
+		int k;
+
+		/* One spelling everywhere: ns1, or its number. */
+		snprintf(nsk, sizeof(nsk), "%s%.8s", strncmp(o->from, "ns", 2) ? "ns" : "", o->from);
+		k = lab_endpoint_number(&lab, nsk);
 
 		if (!k) {
 			err_msg("trace: lab '%s' has ns1..ns%d, not '%s'", o->lab, lab.cfg.namespaces, o->from);
@@ -319,29 +328,64 @@ static int trace_parts(const struct trace_opts *o, const struct discovery *d, st
 	return 0;
 }
 
-static int trace_passive(const struct trace_opts *o, struct observers *obs, const struct trace_target *tg)
+/* An nstrace lab's namespaces by the names run uses: nsK and host, one spelling everywhere. */
+static void lab_labels(const struct trace_opts *o, struct discovery *d)
 {
-	struct trace_before *before = session_before(tg);
-	int verdicts;
+	size_t len = strlen(o->lab);
 
-	printf("watching; %s\n", o->duration_s ? "until the duration ends (Ctrl-C stops early)" : "Ctrl-C stops");
-	observers_watch(obs, o->duration_s * 1000);
-	observers_stop(obs);
-	verdicts = session_report(obs, tg, NULL, 0, NULL, before, NULL);
-	session_before_free(before);
-	print_lost(obs);
-	print_stats(obs);
-	return verdicts < 0 ? EXIT_ENV : verdicts ? EXIT_FAIL : EXIT_PASS;
+	for (int i = 0; o->lab && i < d->nns; i++) {
+		struct ns_ref *r = &d->ns[i].ref;
+		const char *rest = !strncmp(r->label, o->lab, len) && r->label[len] == '-' ? r->label + len + 1 : NULL;
+
+		if (rest && (!strcmp(rest, "host") || (!strncmp(rest, "ns", 2) && rest[2] >= '1' && rest[2] <= '9')))
+			memmove(r->label, rest, strlen(rest) + 1);
+	}
+	for (int i = 0; i < d->topo.n; i++)
+		snprintf(d->topo.ifs[i].ns_label, sizeof(d->topo.ifs[i].ns_label), "%s", d->ns[d->if_ns[i]].ref.label);
 }
 
-static int trace_probe(const struct trace_opts *o, struct observers *obs, const struct discovery *d,
+static void say_discovery(struct feed *fd, const struct discovery *d)
+{
+	int ports = 0;
+
+	for (int i = 0; i < d->topo.n; i++)
+		ports += d->topo.ifs[i].role == TOPO_PORT;
+	feed_say(fd, FEED_HEADER, "discovered: bridge %s in %s with %d ports, %d namespaces\n",
+		 d->topo.ifs[d->bridge].name, d->topo.ifs[d->bridge].ns_label, ports, d->nns);
+	for (int i = 0; i < d->nunresolved; i++)
+		feed_say(fd, FEED_HEADER, "  unresolved: %s\n", d->unresolved[i]);
+	if (d->route_err && d->src >= 0)
+		feed_say(fd, FEED_HEADER,
+			 "  the source's route lookup was refused (%s): traced through %s, its only veth into a bridge\n",
+			 strerror(d->route_err), d->topo.ifs[d->src].name);
+	if (d->elsewhere >= 0)
+		feed_say(fd, FEED_HEADER, "  the target's address is on %s in %s, which is not on bridge %s\n",
+			 d->topo.ifs[d->elsewhere].name, d->topo.ifs[d->elsewhere].ns_label, d->topo.ifs[d->bridge].name);
+}
+
+static int trace_passive(struct feed *fd, const struct trace_opts *o, struct observers *obs,
+			 const struct trace_target *tg)
+{
+	struct trace_before *before = session_before(fd, tg);
+	int ret;
+
+	feed_say(fd, FEED_HEADER, "watching; packets print as they finish; %s\n",
+		 o->duration_ms ? "until the duration ends (Ctrl-C stops early)" : "Ctrl-C stops");
+	ret = session_passive(fd, obs, tg, before, o->duration_ms);
+	session_before_free(before);
+	say_lost(fd, obs);
+	say_stats(fd, obs);
+	return ret;
+}
+
+static int trace_probe(struct feed *fd, const struct trace_opts *o, struct observers *obs, const struct discovery *d,
 		       const struct trace_target *tg, uint16_t id)
 {
 	struct probe_summary sum = {};
-	struct trace_before *before = session_before(tg);
+	struct trace_before *before = session_before(fd, tg);
 	struct flow flow;
 	char a[16];
-	int err, verdicts;
+	int err, verdicts, ret;
 
 	/* Read-only: no neighbour flush, so ARP shows only if the entry had expired. */
 	err = observers_probe(obs, d->ns[d->if_ns[d->src]].fd, 0, o->to, id, &o->probe, &sum);
@@ -352,31 +396,100 @@ static int trace_probe(const struct trace_opts *o, struct observers *obs, const 
 		return EXIT_ENV;
 	}
 	observers_filter_icmp_id(obs, sum.id, NULL);
-	printf("probes: %d ICMP echo request(s) %s → %s, id 0x%04x\n", sum.sent,
-	       d->topo.ifs[d->src].ns_label, ip_str(o->to.s_addr, a, sizeof(a)), sum.id);
+	feed_say(fd, FEED_HEADER, "probes: %d ICMP echo request(s) %s \u2192 %s, id 0x%04x\n", sum.sent,
+		 d->topo.ifs[d->src].ns_label, ip_str(o->to.s_addr, a, sizeof(a)), sum.id);
 	flow = (struct flow){ .src = d->src, .dst = o->to, .sent = sum.sent, .received = sum.received,
 			      .send_errno = sum.send_errno, .icmp_id = sum.id };
-	verdicts = session_report(obs, tg, &flow, 1, &sum, before, NULL);
+	/* Interrupted after every probe sent was answered: the path works. */
+	ret = sum.sent > 0 && sum.received == sum.sent ? EXIT_PASS : EXIT_FAIL;
+	verdicts = session_report(fd, obs, tg, &flow, 1, &sum, before, ret, NULL);
 	session_before_free(before);
 	if (verdicts < 0)
 		err_msg("trace: cannot analyse the trace: %s", strerror(-verdicts));
-	print_lost(obs);
-	print_stats(obs);
-	return stop_requested || sum.received < sum.sent ? EXIT_FAIL : EXIT_PASS;
+	say_lost(fd, obs);
+	say_stats(fd, obs);
+	return ret;
 }
 
-int cmd_trace(int argc, char **argv)
+/*
+ * Passive: one hook per hop (--full: both directions), netfilter hooks only
+ * while ICMP is seen (they run for every IPv4 packet that crosses them).
+ * Probing: everything, our id only.
+ */
+static void observe_mode(struct trace_opts *o, uint16_t id)
 {
-	struct trace_opts o;
+	o->observe.tc_dirs = o->passive && !o->full ? TC_INGRESS : TC_INGRESS | TC_EGRESS;
+	o->observe.nf_on_demand = o->passive;
+	if (!o->passive) {
+		o->observe.filter.icmp_id = id;
+		o->observe.filter.has_icmp_id = 1;
+	}
+}
+
+/* Discovery, observers, the trace; everything it opened closed again. */
+static int trace_run(struct feed *fd, struct trace_opts *o)
+{
 	struct discovery d = { .src = -1, .bridge = -1 };
 	struct observers obs;
 	struct trace_parts tp = {};
 	struct trace_target tg;
+	struct netview net = {};
+	struct ns_ref *refs = NULL;
 	uint16_t id = observers_probe_id();
 	char msg[512];
 	int ret, err;
 
 	memset(&obs, 0, sizeof(obs));
+	err = o->passive ? discover_bridge(o->netns, o->bridge, &d, msg, sizeof(msg)) :
+			   discover_from(o->from, o->to, o->bridge, &d, msg, sizeof(msg));
+	if (err) {
+		err_msg("trace: %s", msg);
+		if (err == -ENETUNREACH)
+			return EXIT_FAIL;
+		return err == -ENOENT || err == -EINVAL || err == -ENODEV ? EXIT_USAGE : EXIT_ENV;
+	}
+	if (o->lab)
+		lab_labels(o, &d);
+	say_discovery(fd, &d);
+	tg = (struct trace_target){ .topo = &d.topo, .ns = d.ns, .nns = d.nns, .nftrace = o->nftrace || o->lab,
+				    .partial = o->only_if || o->only_ns };
+	ret = EXIT_ENV;
+	refs = session_refs(&tg);
+	if (!refs || session_read_links(&tg, &net) || trace_parts(o, &d, &tp))
+		goto cleanup;
+	feed_topology(fd, &d.topo, refs, d.nns, &net);
+	if (!tp.nlinks) {
+		err_msg("trace: no link matches --interface/--namespace (the links are listed under 'topology:')");
+		ret = EXIT_USAGE;
+		goto cleanup;
+	}
+	observe_mode(o, id);
+	err = observers_start(&obs, tp.links, tp.nlinks, tp.nf, tp.nnf, &o->observe, &stop_requested, msg, sizeof(msg));
+	if (err) {
+		err_msg("trace: %s", msg);
+		goto cleanup;
+	}
+	say_observers(fd, &obs, " (removed when nstrace exits)");
+	if (tg.partial)
+		feed_say(fd, FEED_HEADER, "note: --interface/--namespace observe part of the topology: a path ends where "
+			 "observation ends, and 'not delivered' there is no evidence of loss\n");
+	ret = o->passive ? trace_passive(fd, o, &obs, &tg) : trace_probe(fd, o, &obs, &d, &tg, id);
+cleanup:
+	observers_free(&obs);
+	free(tp.links);
+	free(tp.nf);
+	free(refs);
+	session_netview_free(&net);
+	discovery_free(&d);
+	return ret;
+}
+
+int cmd_trace(int argc, char **argv)
+{
+	struct trace_opts o;
+	struct outputs out;
+	int ret;
+
 	ret = parse_trace(argc, argv, &o);
 	if (ret)
 		return ret < 0 ? EXIT_PASS : ret;
@@ -385,51 +498,8 @@ int cmd_trace(int argc, char **argv)
 	install_stop_handlers();
 	if (o.lab && (ret = resolve_lab(&o)))
 		return ret;
-
-	err = o.passive ? discover_bridge(o.netns, o.bridge, &d, msg, sizeof(msg)) :
-			  discover_from(o.from, o.to, o.bridge, &d, msg, sizeof(msg));
-	if (err) {
-		err_msg("trace: %s", msg);
-		if (err == -ENETUNREACH)
-			return EXIT_FAIL;
-		return err == -ENOENT || err == -EINVAL || err == -ENODEV ? EXIT_USAGE : EXIT_ENV;
-	}
-	discovery_print(stdout, &d);
-	print_topology(stdout, &d.topo);
-
-	ret = EXIT_ENV;
-	if (trace_parts(&o, &d, &tp))
-		goto cleanup;
-	if (!tp.nlinks) {
-		err_msg("trace: no link matches --interface/--namespace (the links are listed under 'topology:')");
-		ret = EXIT_USAGE;
-		goto cleanup;
-	}
-	/*
-	 * Passive: one hook per hop (--full: both directions), netfilter hooks
-	 * only while ICMP is seen (they run for every IPv4 packet that crosses
-	 * them). Probing: everything, our id only.
-	 */
-	o.observe.tc_dirs = o.passive && !o.full ? TC_INGRESS : TC_INGRESS | TC_EGRESS;
-	o.observe.nf_on_demand = o.passive;
-	if (!o.passive) {
-		o.observe.filter.icmp_id = id;
-		o.observe.filter.has_icmp_id = 1;
-	}
-	err = observers_start(&obs, tp.links, tp.nlinks, tp.nf, tp.nnf, &o.observe, &stop_requested, msg, sizeof(msg));
-	if (err) {
-		err_msg("trace: %s", msg);
-		goto cleanup;
-	}
-	print_observers(&obs, " (removed when nstrace exits)");
-	if (o.only_if || o.only_ns)
-		printf("note: --interface/--namespace observe part of the topology: a path ends where observation ends, and 'not delivered' there is no evidence of loss\n");
-	tg = (struct trace_target){ &d.topo, d.ns, d.nns, o.explain, o.nftrace || o.lab, o.only_if || o.only_ns };
-	ret = o.passive ? trace_passive(&o, &obs, &tg) : trace_probe(&o, &obs, &d, &tg, id);
-cleanup:
-	observers_free(&obs);
-	free(tp.links);
-	free(tp.nf);
-	discovery_free(&d);
-	return ret;
+	if ((ret = outputs_open(&out, &o.out, "trace", 1)))
+		return ret;
+	ret = trace_run(&out.feed, &o);
+	return outputs_close(&out, ret);
 }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#define _GNU_SOURCE
 /* nstrace: build container-style network labs and trace ARP/ICMP through them with eBPF. */
 #include <errno.h>
 #include <getopt.h>
@@ -7,15 +8,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <locale.h>
 #include <bpf/libbpf.h>
 #include "cli/cli.h"
+#include "cli/version.h"
+#include "report/text.h"
 
 int verbose;
 volatile sig_atomic_t stop_requested;
 const char *prog = "nstrace";
+FILE *raw_stdout;
 
 static const char usage[] =
 	"Usage: nstrace [--verbose] COMMAND [OPTIONS]\n"
+	"       nstrace --version\n"
 	"\n"
 	"Build Linux container-style network labs (namespaces, veth pairs, a bridge)\n"
 	"and show with eBPF evidence how ARP and ICMP cross them, and where they die.\n"
@@ -28,10 +34,15 @@ static const char usage[] =
 	"  exec      run a command inside a lab namespace\n"
 	"  faults    list the faults 'run --break' can inject\n"
 	"  trace     trace a topology nstrace did not build (docker0, a bridge by hand)\n"
+	"  report    show a trace saved with --record again, in any output format\n"
 	"\n"
 	"Options:\n"
 	"  -v, --verbose      libbpf and netlink details on stderr\n"
 	"  -h, --help         this help; 'nstrace COMMAND --help' for a command's\n"
+	"      --version      nstrace's version, libbpf's, and the event ABI\n"
+	"\n"
+	"Colours only on a terminal (NO_COLOR or --no-color turn them off); arrows\n"
+	"and units in ASCII when the locale is not UTF-8.\n"
 	"\n"
 	"Exit codes: 0 every probe answered (or the command succeeded), 1 a probe\n"
 	"was not answered, 2 usage error, 3 environment error (not root, no BPF,\n"
@@ -65,18 +76,89 @@ static const struct {
 	{ "exec", cmd_exec },
 	{ "faults", cmd_faults },
 	{ "trace", cmd_trace },
+	{ "report", cmd_report },
 };
+
+/*
+ * A locale that cannot show UTF-8 (LC_ALL=C): stdout and stderr go through
+ * a filter that folds nstrace's glyphs to ASCII (-> for an arrow, us for µs).
+ */
+struct fold {
+	int fd;
+	char carry[4];
+	size_t ncarry;
+};
+
+static ssize_t fold_write(void *cookie, const char *buf, size_t n)
+{
+	struct fold *f = cookie;
+	char in[4096 + 4], out[2 * sizeof(in)];
+	size_t done = 0;
+
+	while (done < n) {
+		size_t take = n - done < 4096 ? n - done : 4096, len = f->ncarry + take, used, outlen, w = 0;
+
+		memcpy(in, f->carry, f->ncarry);
+		memcpy(in + f->ncarry, buf + done, take);
+		used = ascii_fold(in, len, out, sizeof(out), &outlen);
+		f->ncarry = len - used < sizeof(f->carry) ? len - used : 0;
+		memcpy(f->carry, in + used, f->ncarry);
+		while (w < outlen) {
+			ssize_t r = write(f->fd, out + w, outlen - w);
+
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0)
+				return done ? (ssize_t)done : -1;
+			w += (size_t)r;
+		}
+		done += take;
+	}
+	return (ssize_t)n;
+}
+
+static FILE *folding(int fd, int buffering)
+{
+	static struct fold folds[2];
+	struct fold *f = &folds[fd == STDERR_FILENO];
+	FILE *s;
+
+	f->fd = fd;
+	s = fopencookie(f, "w", (cookie_io_functions_t){ .write = fold_write });
+	if (s)
+		setvbuf(s, NULL, buffering, 0);
+	return s;
+}
+
+static void ascii_fallback(void)
+{
+	FILE *out, *err;
+
+	setlocale(LC_CTYPE, "");
+	if (locale_is_utf8())
+		return;
+	fflush(stdout);
+	out = folding(STDOUT_FILENO, _IOLBF);
+	err = folding(STDERR_FILENO, _IONBF);
+	if (out)
+		stdout = out;
+	if (err)
+		stderr = err;
+}
 
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{}
 	};
 	int opt;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	raw_stdout = stdout;
+	ascii_fallback();
 	/* Not on PATH yet (no 'make install'): hints name the binary as it was run. */
 	if (argv[0] && strchr(argv[0], '/'))
 		prog = argv[0];
@@ -89,8 +171,11 @@ int main(int argc, char **argv)
 		case 'h':
 			fputs(usage, stdout);
 			return EXIT_PASS;
+		case 'V':
+			printf("nstrace %s (libbpf %s, event ABI v2)\n", NSTRACE_VERSION, libbpf_version_string());
+			return EXIT_PASS;
 		default:
-			fputs(usage, stderr);
+			fprintf(stderr, "see 'nstrace --help'\n");
 			return EXIT_USAGE;
 		}
 	}

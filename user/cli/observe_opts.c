@@ -28,42 +28,44 @@ int parse_observe_option(int opt, const char *arg, struct observe_opts *o)
 	return 1;
 }
 
-void print_observers(const struct observers *o, const char *suffix)
+void say_observers(struct feed *fd, const struct observers *o, const char *suffix)
 {
 	char line[256];
 
-	printf("observers: %s%s\n", observers_describe(o, line, sizeof(line)), suffix);
+	feed_say(fd, FEED_HEADER, "observers: %s%s\n", observers_describe(o, line, sizeof(line)), suffix);
 	for (int i = 0; i < o->nnotes; i++)
-		printf("%s\n", o->notes[i]);
+		feed_say(fd, FEED_HEADER, "%s\n", o->notes[i]);
 }
 
-void print_lost(const struct observers *o)
+void say_lost(struct feed *fd, const struct observers *o)
 {
 	unsigned long long lost = o->lost + o->col.oom;
 	unsigned int kb = o->opts.buffer_kb ? o->opts.buffer_kb : OBSERVE_BUFFER_KB;
 
 	if (!lost)
 		return;
-	printf("lost: %llu event(s) did not fit in the ring buffer (%u KiB)%s: the hops, drops and verdicts above may miss them; "
-	       "rerun with --buffer %u, or trace less (%s)\n", lost, kb, o->col.oom ? " or in memory" : "",
-	       kb <= 262144 ? kb * 4 : 1048576,
-	       o->opts.tc_dirs == TC_INGRESS || o->opts.nf_on_demand ? "--host, --icmp-id, --proto, --interface" :
-	       "fewer probes, a longer --interval");
+	feed_say(fd, FEED_ALWAYS,
+		 "lost: %llu event(s) did not fit in the ring buffer (%u KiB)%s: the hops, drops and verdicts above may miss them; "
+		 "rerun with --buffer %u, or trace less (%s)\n", lost, kb, o->col.oom ? " or in memory" : "",
+		 kb <= 262144 ? kb * 4 : 1048576,
+		 o->opts.tc_dirs == TC_INGRESS || o->opts.nf_on_demand ? "--host, --icmp-id, --proto, --interface" :
+		 "fewer probes, a longer --interval");
 }
 
-void print_stats(const struct observers *o)
+void say_stats(struct feed *fd, const struct observers *o)
 {
 	if (!o->opts.stats)
 		return;
 	if (!o->nstats) {
-		printf("stats: none (the kernel did not count the programs' runs)\n");
+		feed_say(fd, FEED_ALWAYS, "stats: none (the kernel did not count the programs' runs)\n");
 		return;
 	}
-	printf("stats: BPF_ENABLE_STATS run_time_ns / run_cnt, each program's copies summed:\n");
+	feed_say(fd, FEED_ALWAYS, "stats: BPF_ENABLE_STATS run_time_ns / run_cnt, each program's copies summed:\n");
 	for (int i = 0; i < o->nstats; i++) {
 		const struct prog_stat *s = &o->stats[i];
 
-		printf("  %-20s %3d cop%s %12llu runs %9.1f ns/run\n", s->name, s->copies, s->copies == 1 ? "y  " : "ies",
-		       (unsigned long long)s->run_cnt, s->run_cnt ? (double)s->run_ns / s->run_cnt : 0.0);
+		feed_say(fd, FEED_ALWAYS, "  %-20s %3d cop%s %12llu runs %9.1f ns/run\n", s->name, s->copies,
+			 s->copies == 1 ? "y  " : "ies", (unsigned long long)s->run_cnt,
+			 s->run_cnt ? (double)s->run_ns / s->run_cnt : 0.0);
 	}
 }

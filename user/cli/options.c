@@ -107,6 +107,42 @@ int parse_lab_option(int opt, const char *arg, struct lab_config *cfg)
 	return 1;
 }
 
+/* "100ms" -> 100, "2s" -> 2000, "1.5s" -> 1500, "7" -> 7 * bare_unit_ms; -1 if malformed. */
+static long duration_ms(const char *s, long bare_unit_ms)
+{
+	static const struct { const char *suffix; long ms; } units[] = {
+		{ "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "h", 3600000 },
+	};
+	char *end;
+	double v;
+
+	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+		return -1;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || v < 0 || v > 1e12)
+		return -1;
+	if (!*end)
+		return (long)(v * bare_unit_ms + 0.5);
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (!strcmp(end, units[i].suffix))
+			return (long)(v * units[i].ms + 0.5);
+	return -1;
+}
+
+int parse_duration(const char *opt, const char *s, long bare_unit_ms, long min_ms, long max_ms, long *ms)
+{
+	long v = duration_ms(s, bare_unit_ms);
+
+	if (v < min_ms || v > max_ms) {
+		err_msg("invalid %s '%s': expected a duration from %ldms to %lds, like 100ms or 2s (a bare number is in %s)",
+			opt, s, min_ms, max_ms / 1000, bare_unit_ms == 1 ? "ms" : "s");
+		return -1;
+	}
+	*ms = v;
+	return 0;
+}
+
 int parse_probe_option(int opt, const char *arg, struct probe_params *p)
 {
 	long v;
@@ -118,7 +154,7 @@ int parse_probe_option(int opt, const char *arg, struct probe_params *p)
 		p->count = (int)v;
 		return 0;
 	case 'i':
-		if (parse_int("--interval", arg, 1, 10000, &v))
+		if (parse_duration("--interval", arg, 1, 1, 10000, &v))
 			return -1;
 		p->interval_ms = (int)v;
 		return 0;
@@ -134,3 +170,18 @@ int parse_probe_option(int opt, const char *arg, struct probe_params *p)
 	return 1;
 }
 
+int parse_ns_number(const char *opt, const char *s, int max, int *k)
+{
+	const char *digits = !strncmp(s, "ns", 2) ? s + 2 : s;
+	char *end;
+	long v;
+
+	errno = 0;
+	v = *digits >= '0' && *digits <= '9' ? strtol(digits, &end, 10) : 0;
+	if (!v || errno || *end || v < 1 || v > max) {
+		err_msg("invalid %s '%s': expected a lab namespace, ns1 to ns%d (or just its number)", opt, s, max);
+		return -1;
+	}
+	*k = (int)v;
+	return 0;
+}

@@ -59,12 +59,13 @@ static void cand_dir(struct catalog *cat, const char *dir, int iproute_names)
 	closedir(d);
 }
 
-/* Named namespaces first, Docker's next, the root namespace, then every process's. */
-void catalog_build(struct catalog *cat)
+/*
+ * Named namespaces first, Docker's next, the root namespace, then every
+ * process's, by its oldest process; a container's name wins over them all.
+ */
+void catalog_build(struct catalog *cat, const struct ns_owners *ow)
 {
-	DIR *d;
-	struct dirent *de;
-	char path[96], label[48];
+	char path[96], label[NS_LABEL_MAX], arg[16];
 
 	cand_dir(cat, NETNS_RUN_DIR, 1);
 	cand_dir(cat, DOCKER_NETNS_DIR, 0);
@@ -76,17 +77,18 @@ void catalog_build(struct catalog *cat)
 
 		cand_add(cat, "/proc/1/ns/net", "root", here ? NS_VIA_SELF : NS_VIA_PID, here ? "" : "1");
 	}
-	d = opendir("/proc");
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		if (!isdigit((unsigned char)de->d_name[0]))
-			continue;
-		snprintf(path, sizeof(path), "/proc/%.20s/ns/net", de->d_name);
-		snprintf(label, sizeof(label), "pid %.20s", de->d_name);
-		cand_add(cat, path, label, NS_VIA_PID, de->d_name);
+	for (int i = 0; i < ow->n; i++) {
+		snprintf(path, sizeof(path), "/proc/%d/ns/net", ow->o[i].pid);
+		snprintf(arg, sizeof(arg), "%d", ow->o[i].pid);
+		ns_owner_label(&ow->o[i], label, sizeof(label));
+		cand_add(cat, path, label, NS_VIA_PID, arg);
 	}
-	closedir(d);
+	for (int i = 0; i < cat->n; i++) {
+		const struct ns_owner *o = ns_owner_of(ow, cat->c[i].ref.ino);
+
+		if (o && o->container[0] && strcmp(cat->c[i].ref.label, "root"))
+			snprintf(cat->c[i].ref.label, sizeof(cat->c[i].ref.label), "%s", o->container);
+	}
 }
 
 /* Which candidate the namespace behind via_fd calls nsid; -1 if none. */

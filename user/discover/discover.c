@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include "discover/discover.h"
+#include "discover/names.h"
 #include "model/packet.h"
 #include "kernel/netlink.h"
 #include "discover/internal.h"
@@ -197,27 +198,39 @@ static int discover_ports(struct discovery *d, const struct catalog *cat, int ho
 	return 0;
 }
 
-static int open_src(const char *src, char *path, int psize, struct ns_ref *ref)
+/* SRC as a PID, comm:PID, a container's name, a namespace file or a /run/netns name. */
+static int open_src(const char *src, const struct ns_owners *ow, char *path, int psize, struct ns_ref *ref)
 {
-	int digits = *src != '\0';
+	int digits = *src != '\0', pid;
 
 	memset(ref, 0, sizeof(*ref));
 	for (const char *p = src; *p; p++)
 		digits &= isdigit((unsigned char)*p) != 0;
-	if (digits) {
-		snprintf(path, psize, "/proc/%s/ns/net", src);
-		snprintf(ref->label, sizeof(ref->label), "pid %s", src);
+	snprintf(path, psize, NETNS_RUN_DIR "/%s", src);
+	pid = digits ? atoi(src) : strchr(src, '/') || !access(path, F_OK) ? 0 : ns_owners_find(ow, src);
+	if (pid > 0) {
+		char comm[16] = "?", container[CONTAINER_NAME_MAX];
+
+		/* The process given names it (comm:PID), or its container. */
+		snprintf(path, psize, "/proc/%d/ns/net", pid);
+		container_of_pid(pid, container, sizeof(container));
+		process_comm(pid, comm);
+		if (container[0])
+			snprintf(ref->label, sizeof(ref->label), "%s", container);
+		else
+			snprintf(ref->label, sizeof(ref->label), "%s:%d", comm, pid);
 		ref->via = NS_VIA_PID;
+		snprintf(ref->arg, sizeof(ref->arg), "%d", pid);
 	} else if (strchr(src, '/')) {
 		snprintf(path, psize, "%s", src);
 		snprintf(ref->label, sizeof(ref->label), "%s", strrchr(src, '/') + 1);
 		ref->via = NS_VIA_PATH;
+		snprintf(ref->arg, sizeof(ref->arg), "%s", src);
 	} else {
-		snprintf(path, psize, NETNS_RUN_DIR "/%s", src);
 		snprintf(ref->label, sizeof(ref->label), "%s", src);
 		ref->via = NS_VIA_NAME;
+		snprintf(ref->arg, sizeof(ref->arg), "%s", src);
 	}
-	snprintf(ref->arg, sizeof(ref->arg), "%s", src);
 	return access(path, R_OK) ? -errno : 0;
 }
 
@@ -387,6 +400,7 @@ int discover_from(const char *src, struct in_addr dst, const char *bridge_name,
 		  struct discovery *d, char *msg, int msglen)
 {
 	struct catalog cat = {};
+	struct ns_owners ow = {};
 	char path[256], a[16];
 	struct ns_ref ref;
 	struct nl_link out;
@@ -394,13 +408,15 @@ int discover_from(const char *src, struct in_addr dst, const char *bridge_name,
 
 	memset(d, 0, sizeof(*d));
 	d->src = d->bridge = d->elsewhere = -1;
-	err = open_src(src, path, sizeof(path), &ref);
+	ns_owners_scan(&ow);
+	err = open_src(src, &ow, path, sizeof(path), &ref);
 	if (err) {
-		snprintf(msg, msglen, "no network namespace '%s' (%s): give a name under /run/netns, a PID or a namespace file",
-			 src, strerror(-err));
+		snprintf(msg, msglen, "no network namespace '%s' (%s): give a name under /run/netns, a PID, comm:PID, "
+			 "a container's name or a namespace file", src, strerror(-err));
+		ns_owners_free(&ow);
 		return -ENOENT;
 	}
-	catalog_build(&cat);
+	catalog_build(&cat, &ow);
 	sns = ns_add(d, path, &ref);
 	if (sns < 0) {
 		err = sns;
@@ -446,15 +462,28 @@ int discover_from(const char *src, struct in_addr dst, const char *bridge_name,
 	}
 out:
 	free(cat.c);
+	ns_owners_free(&ow);
 	if (err)
 		discovery_free(d);
 	return err;
+}
+
+/* The namespace nstrace runs in: "root", or "self" when that is not the root one. */
+static int ns_add_self(struct discovery *d)
+{
+	struct ns_ref self = { .label = "root", .via = NS_VIA_SELF };
+	struct stat init, own;
+
+	if (stat("/proc/1/ns/net", &init) || stat("/proc/self/ns/net", &own) || init.st_ino != own.st_ino)
+		snprintf(self.label, sizeof(self.label), "self");
+	return ns_add(d, "/proc/self/ns/net", &self);
 }
 
 int discover_bridge(const char *netns, const char *bridge_name, struct discovery *d,
 		    char *msg, int msglen)
 {
 	struct catalog cat = {};
+	struct ns_owners ow = {};
 	char path[256];
 	struct ns_ref ref;
 	struct nl_link *links = NULL;
@@ -463,25 +492,14 @@ int discover_bridge(const char *netns, const char *bridge_name, struct discovery
 
 	memset(d, 0, sizeof(*d));
 	d->src = d->bridge = d->elsewhere = -1;
-	catalog_build(&cat);
-	if (netns) {
-		err = open_src(netns, path, sizeof(path), &ref);
-		if (err) {
-			snprintf(msg, msglen, "no network namespace '%s'", netns);
-			err = -ENOENT;
-			goto out;
-		}
-		host = ns_add(d, path, &ref);
-	} else {
-		struct ns_ref self = { .label = "root", .via = NS_VIA_SELF };
-		struct stat init, own;
-
-		/* nstrace may itself run inside a namespace: then that is not the root one. */
-		if (stat("/proc/1/ns/net", &init) || stat("/proc/self/ns/net", &own) || init.st_ino != own.st_ino)
-			snprintf(self.label, sizeof(self.label), "self");
-
-		host = ns_add(d, "/proc/self/ns/net", &self);
+	ns_owners_scan(&ow);
+	catalog_build(&cat, &ow);
+	if (netns && open_src(netns, &ow, path, sizeof(path), &ref)) {
+		snprintf(msg, msglen, "no network namespace '%s'", netns);
+		err = -ENOENT;
+		goto out;
 	}
+	host = netns ? ns_add(d, path, &ref) : ns_add_self(d);
 	err = host < 0 ? host : netns_enter(d->ns[host].fd);
 	if (!err) {
 		err = nl_open(&nl);
@@ -528,28 +546,10 @@ out:
 	if (n > 0)
 		free(links);
 	free(cat.c);
+	ns_owners_free(&ow);
 	if (err)
 		discovery_free(d);
 	return err;
-}
-
-void discovery_print(FILE *f, const struct discovery *d)
-{
-	int ports = 0;
-
-	for (int i = 0; i < d->topo.n; i++)
-		ports += d->topo.ifs[i].role == TOPO_PORT;
-	fprintf(f, "discovered: bridge %s in %s with %d ports, %d namespaces\n", d->topo.ifs[d->bridge].name,
-		d->topo.ifs[d->bridge].ns_label, ports, d->nns);
-	for (int i = 0; i < d->nunresolved; i++)
-		fprintf(f, "  unresolved: %s\n", d->unresolved[i]);
-	if (d->route_err && d->src >= 0)
-		fprintf(f, "  the source's route lookup was refused (%s): traced through %s, its only veth into a bridge\n",
-			strerror(d->route_err), d->topo.ifs[d->src].name);
-	if (d->elsewhere >= 0)
-		fprintf(f, "  the target's address is on %s in %s, which is not on bridge %s\n",
-			d->topo.ifs[d->elsewhere].name, d->topo.ifs[d->elsewhere].ns_label,
-			d->topo.ifs[d->bridge].name);
 }
 
 void discovery_free(struct discovery *d)

@@ -32,7 +32,6 @@ int discover_from(const char *src, struct in_addr dst, const char *bridge_name,
 /* A bridge by name (or the only bridge with ports) in netns (NULL: ours). */
 int discover_bridge(const char *netns, const char *bridge_name, struct discovery *d,
 		    char *msg, int msglen);
-void discovery_print(FILE *f, const struct discovery *d);
 void discovery_free(struct discovery *d);
 
 #endif

@@ -131,6 +131,8 @@ int nl_bridge_set_nf_call_iptables(struct nl *nl, int ifindex, int on);
 int nl_addr_add(struct nl *nl, int ifindex, struct in_addr addr, int prefixlen);
 int nl_addr_del(struct nl *nl, int ifindex, struct in_addr addr, int prefixlen);
 int nl_neigh_del(struct nl *nl, int ifindex, struct in_addr addr);
+/* Removes what the bridge learned on this port (dynamic FDB entries): how many, or -errno. */
+int nl_fdb_flush_learned(struct nl *nl, int port_ifindex);
 
 /* Dumps; each allocates *out (free it) and returns the count or -errno. */
 int nl_link_dump(struct nl *nl, struct nl_link **out);

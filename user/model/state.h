@@ -204,6 +204,7 @@ struct state {
 	struct ns_state *ns;
 	int nns;
 	struct link_state *links;
+	int nlinks;		/* one per topo interface */
 	struct route_fact routes[STATE_MAX_ROUTES];
 	int nroutes;
 	struct block_fact blocks[STATE_MAX_BLOCKS];
@@ -220,5 +221,23 @@ struct state {
 	int ntraces;
 	int traced;		/* nftables' trace ran in the namespaces whose nft chains can drop */
 };
+
+/* A state of nns namespaces and nlinks interfaces, every fact zero (unknown). NULL: no memory. */
+struct state *state_new(int nns, int nlinks);
+/* A deep copy (NULL: no memory, or from NULL). */
+struct state *state_copy(const struct state *from);
+void state_free(struct state *st);
+/*
+ * Makes a state that came from outside (a record file) safe to read: every
+ * string ends inside its array, every count within its array, every index
+ * into an array that exists. The facts may still be false; never unsafe.
+ */
+void state_sanitize(struct state *st);
+/*
+ * The facts' layout in this build (a hash of the structs' sizes): a record
+ * stores the state as laid out here, and a reader with another layout
+ * refuses it rather than misread it.
+ */
+uint32_t state_layout(void);
 
 #endif

@@ -8,6 +8,8 @@
 #include <arpa/inet.h>
 #include <sys/resource.h>
 #include "kernel/netns.h"
+#include <bpf/libbpf.h>
+#include "nstrace.skel.h"
 #include "observe/observers.h"
 
 /* On demand: netfilter observers go after this long without ICMP. */
@@ -45,6 +47,16 @@ static int fixup_event(void *ctx, struct nstrace_event *e)
 		o->nf_last_icmp_ns = e->ts_ns;
 	}
 	return 1;
+}
+
+/* What the bridge and the neighbour tables learn: without it only --explain and JSON miss it. */
+static void start_learning(struct observers *o)
+{
+	char why[256];
+
+	if (learn_start(&o->learn, probes_events_fd(&o->probes), bpf_map__fd(o->probes.skel->maps.watched_netns),
+			probes_lost_fd(&o->probes), why, sizeof(why)))
+		fprintf(stderr, "nstrace: %s (tracing without FDB and neighbour events)\n", why);
 }
 
 static void add_note(struct observers *o, const char *fmt, const char *why)
@@ -208,6 +220,8 @@ int observers_start(struct observers *o, const struct observe_link *links, int n
 		o->col.fixup = fixup_event;
 		o->col.fixup_ctx = o;
 	}
+	if (!err)
+		start_learning(o);
 	o->ntc_links = nlinks;
 	o->ready_ns = monotonic_ns();
 	if (err && !msg[0])

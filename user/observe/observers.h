@@ -16,6 +16,7 @@
 #include "observe/collect.h"
 #include "observe/features.h"
 #include "observe/filter.h"
+#include "observe/learn.h"
 #include "observe/probes.h"
 #include "observe/stats.h"
 #include "observe/tcobs.h"
@@ -52,6 +53,7 @@ struct observe_opts {
 struct observers {
 	struct probes probes;
 	struct tc_observers tc;
+	struct learn learn;	/* FDB and neighbour observers, sharing the ring buffer */
 	struct collector col;
 	struct kernel_names names;
 	struct namer namer;

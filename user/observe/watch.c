@@ -171,6 +171,7 @@ void observers_stop(struct observers *o)
 		o->lost = probes_lost(&o->probes);
 		probes_read_names(&o->probes, &o->names);
 	}
+	learn_stop(&o->learn);
 	tc_observers_destroy(&o->tc);
 	probes_destroy(&o->probes);
 }

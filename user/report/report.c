@@ -2,16 +2,23 @@
 #include "report/output.h"
 #include "report/report.h"
 
-void report_observed(FILE *f, const struct observed *o)
+void report_observed(struct textout *tx, const struct observed *o)
 {
-	print_packets(f, o->topo, o->ev, o->pl, o->nm);
-	fprintf(f, "\n");
+	if (!tx->f)
+		return;
+	if (!tx->quiet) {
+		print_packets(tx, o);
+		fprintf(tx->f, "\n");
+	}
 	if (o->sum)
-		print_probe_summary(f, o->sum);
-	print_drops(f, o->topo, o->ev, o->nev, o->nm);
-	fprintf(f, "events: %d observed", o->nev);
+		print_probe_summary(tx, o->sum);
+	if (tx->quiet)
+		print_drops_brief(tx, o);
+	else
+		print_drops(tx, o);
+	fprintf(tx->f, "events: %d observed", o->nev + o->nlearn);
 	if (o->lost)
-		fprintf(f, ", %llu LOST (ring buffer full): the paths above may miss hops",
-			(unsigned long long)o->lost);
-	fprintf(f, "\n");
+		fprintf(tx->f, ", %s%llu LOST%s (ring buffer full): paths may miss hops; fewer probes at once "
+			"(--interval) loses fewer", tx_c(tx, TX_RED), (unsigned long long)o->lost, tx_c(tx, TX_RESET));
+	fprintf(tx->f, "\n");
 }

@@ -92,24 +92,37 @@ static void print_steps(FILE *f, const struct command *cmds, int n, const char *
 		fprintf(f, "%s%s\n", indent, command_str(&cmds[i], text, sizeof(text)) ? text : "(too long to print)");
 }
 
-void print_verdict(FILE *f, const struct verdict *v)
+void print_verdict_tx(struct textout *tx, const struct verdict *v)
 {
-	fprintf(f, "\nverdict: %s%s\n", v->id, v->conclusive ? "" : " (inconclusive)");
-	fprintf(f, "  cause: %s\n", v->cause);
+	FILE *f = tx->f;
+	char note[sizeof(v->fix[0].note) + 4];
+
+	fprintf(f, "\n%sverdict: %s%s%s\n", tx_c(tx, v->conclusive ? TX_RED : TX_YELLOW), v->id,
+		v->conclusive ? "" : " (inconclusive)", tx_c(tx, TX_RESET));
+	tx_wrap(tx, "  cause: ", "    ", v->cause);
 	fprintf(f, "  evidence:\n");
 	for (int i = 0; i < v->nevidence; i++)
-		fprintf(f, "    - %s\n", v->evidence[i]);
+		tx_wrap(tx, "    - ", "      ", v->evidence[i]);
 	if (!v->nfix)
 		fprintf(f, "  fix: none known from this evidence\n");
 	for (int i = 0; i < v->nfix; i++) {
 		const struct fix *fx = &v->fix[i];
 
-		fprintf(f, "  %s\n", i == 0 ? (fx->inspect ? "look:" : "fix:") : (fx->inspect ? "or look:" : "or:"));
+		fprintf(f, "  %s%s%s\n", tx_c(tx, TX_GREEN),
+			i == 0 ? (fx->inspect ? "look:" : "fix:") : (fx->inspect ? "or look:" : "or:"), tx_c(tx, TX_RESET));
 		print_steps(f, fx->step, fx->nsteps, "    ");
-		fprintf(f, "      (%s)\n", fx->note);
+		snprintf(note, sizeof(note), "(%s)", fx->note);
+		tx_wrap(tx, "      ", "       ", note);
 	}
 	if (v->refused_fixes)
 		fprintf(f, "  (%d fix(es) left out: a command exceeded nstrace's limits)\n", v->refused_fixes);
+}
+
+void print_verdict(FILE *f, const struct verdict *v)
+{
+	struct textout tx = { .f = f };
+
+	print_verdict_tx(&tx, v);
 }
 
 void print_revert(FILE *f, const struct fix *fx)

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include "model/verdict.h"
+#include "report/text.h"
 
 /* s quoted for a POSIX shell only where it needs it: abc, 'a b', 'it'\''s'. */
 const char *shell_quote(const char *s, char *buf, int size);
@@ -14,6 +15,8 @@ const char *shell_quote(const char *s, char *buf, int size);
  */
 const char *command_str(const struct command *c, char *buf, int size);
 void print_verdict(FILE *f, const struct verdict *v);
+/* The same, wrapped to tx->width and coloured when tx says so. */
+void print_verdict_tx(struct textout *tx, const struct verdict *v);
 /* "revert: CMD" lines for fix i, or why there is no single command. */
 void print_revert(FILE *f, const struct fix *fx);
 
