@@ -55,7 +55,7 @@ ip link add "$foreign" type bridge
 on_exit ip link del "$foreign"
 ip link set "$foreign" up
 before=$(ip -d link show "$foreign" | grep -v 'timer')
-expect_exit 3 "run with a foreign bridge's name" run --lab "$UNIQ" --bridge "$foreign"
+expect_exit 3 "run with a foreign bridge's name" run --new --lab "$UNIQ" --bridge "$foreign"
 expect_out "says the name is taken" "interface '$foreign' already exists"
 expect_exit 3 "up with a foreign bridge's name" up --lab "$UNIQ" --bridge "$foreign"
 run_nst down --lab "$UNIQ"
@@ -70,7 +70,7 @@ ip link add "$ov" type veth peer name "${ov}p"
 on_exit ip link del "$ov"
 ip addr add 10.233.7.1/24 dev "$ov"
 ip link set "$ov" up
-expect_exit 3 "subnet overlapping a route" run --lab "$UNIQ" --bridge "${UNIQ}b" --subnet 10.233.0.0/16
+expect_exit 3 "subnet overlapping a route" run --new --lab "$UNIQ" --bridge "${UNIQ}b" --subnet 10.233.0.0/16
 expect_out "names both prefixes" "subnet 10.233.0.0/16 overlaps the existing route 10.233.7.0/24"
 if ip link show "${UNIQ}b" >/dev/null 2>&1; then fail "no bridge made on overlap"; else pass "no bridge made on overlap"; fi
 expect_no_leftovers "$UNIQ" "overlap refusal made nothing"

@@ -11,7 +11,7 @@ kill9() {
 	shift 2
 	on_exit "$NSTRACE" down --lab "$lab"
 
-	"$NSTRACE" run --lab "$lab" --count 100 --interval 100 "$@" >/dev/null 2>&1 &
+	"$NSTRACE" run --new --lab "$lab" --count 100 --interval 100 "$@" >/dev/null 2>&1 &
 	pid=$!
 	for i in $(seq 1 50); do
 		[ -e "/run/netns/$lab-ns2" ] && break

@@ -6,7 +6,7 @@
 for sig in INT TERM HUP; do
 	lab="$UNIQ-$(echo "$sig" | tr 'A-Z' 'a-z')"
 	on_exit "$NSTRACE" down --lab "$lab"
-	"$NSTRACE" run --isolated --lab "$lab" --count 200 --interval 100 >"$OUT" 2>&1 &
+	"$NSTRACE" run --new --isolated --lab "$lab" --count 200 --interval 100 >"$OUT" 2>&1 &
 	p=$!
 	for _ in $(seq 1 50); do [ -e "/run/netns/$lab-ns2" ] && holds_bpf "$p" && break; sleep 0.1; done
 	sleep 0.5

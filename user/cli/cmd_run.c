@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli/cli.h"
+#include "lab/check.h"
 #include "lab/faults.h"
 #include "lab/lab.h"
 #include "model/packet.h"
@@ -18,15 +19,17 @@
 static const char run_usage[] =
 	"Usage: nstrace run [OPTIONS]\n"
 	"\n"
-	"Build the tutorial's topology through netlink (or use an existing lab with\n"
-	"--lab), attach eBPF observers on tc ingress and egress of every veth end and\n"
-	"of the bridge plus the kernel's drop tracepoint, send ICMP echo probes from\n"
-	"ns1, print each packet's hops and path, then remove what was built.\n"
+	"Build the tutorial's topology through netlink (or trace the existing lab\n"
+	"named by --lab, or build a new one of that name with --lab NAME --new),\n"
+	"attach eBPF observers on tc ingress and egress of every veth end and of the\n"
+	"bridge plus the kernel's drop tracepoint, send ICMP echo probes from ns1,\n"
+	"print each packet's hops and path, then remove what was built.\n"
 	"\n"
 	"Options:\n"
 	PROBE_OPTIONS_HELP
 	"      --from K       send from nsK (default 1)\n"
 	"      --to K         to nsK's address (default 2)\n"
+	"      --new          build the lab --lab names (without it, --lab NAME must exist)\n"
 	"  -k, --keep         leave the lab in place ('nstrace down' removes it)\n"
 	"      --break FAULT  inject a fault first (implies --isolated; see 'nstrace faults')\n"
 	"      --fix          apply the verdict's first fix and trace again\n"
@@ -41,18 +44,20 @@ static const char run_usage[] =
 	"  sudo nstrace run\n"
 	"  sudo nstrace run --isolated --count 5\n"
 	"  sudo nstrace run --break forward-drop --fix   # see the cause, then the cure\n"
-	"  sudo nstrace run --lab demo --from 1 --to 3    # a lab made by 'nstrace up'\n";
+	"  sudo nstrace run --lab demo --from 1 --to 3    # a lab made by 'nstrace up'\n"
+	"  sudo nstrace run --lab mine --new --isolated --keep\n";
 
 struct run_opts {
 	struct lab_config cfg;
 	struct probe_opts probe;
-	int from, to, keep, lab_given, fix, yes;
+	int from, to, keep, lab_given, new_lab, fix, yes;
+	const char *build_opt;		/* the first option that only describes a lab to build */
 	const struct fault *fault;
 };
 
 static int parse_run(int argc, char **argv, struct run_opts *o)
 {
-	enum { OPT_FROM = 2000, OPT_TO, OPT_BREAK, OPT_FIX, OPT_YES };
+	enum { OPT_FROM = 2000, OPT_TO, OPT_BREAK, OPT_FIX, OPT_YES, OPT_NEW };
 	static const struct option opts[] = {
 		{ "count", required_argument, NULL, 'c' },
 		{ "interval", required_argument, NULL, 'i' },
@@ -62,6 +67,7 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 		{ "break", required_argument, NULL, OPT_BREAK },
 		{ "fix", no_argument, NULL, OPT_FIX },
 		{ "yes", no_argument, NULL, OPT_YES },
+		{ "new", no_argument, NULL, OPT_NEW },
 		{ "help", no_argument, NULL, 'h' },
 		LAB_LONG_OPTIONS,
 		{}
@@ -99,23 +105,20 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 			o->cfg.isolated = 1;
 			break;
 		case OPT_FIX:
-			o->fix = 1;
-			break;
 		case OPT_YES:
-			o->yes = 1;
+		case OPT_NEW:
+			*(opt == OPT_FIX ? &o->fix : opt == OPT_YES ? &o->yes : &o->new_lab) = 1;
 			break;
 		case 'h':
 			fputs(run_usage, stdout);
 			return -1;
 		default:
 			r = parse_lab_option(opt, optarg, &o->cfg);
-			if (r == 0) {
-				o->lab_given |= opt == OPT_LAB;
-				break;
-			}
-			if (r > 0)
-				fprintf(stderr, "%s", run_usage);
-			return EXIT_USAGE;
+			if (r)
+				return r > 0 ? fputs(run_usage, stderr), EXIT_USAGE : EXIT_USAGE;
+			o->lab_given |= opt == OPT_LAB;
+			if (opt != OPT_LAB && !o->build_opt)
+				o->build_opt = lab_option_name(opt);
 		}
 	}
 	if (optind < argc) {
@@ -265,29 +268,6 @@ cleanup:
 	return ret;
 }
 
-/* --fix: the verdict's first fix that changes something, run as printed. 0 if applied. */
-static int apply_fix(const struct lab *lab, const struct lab_trace *lt, const struct verdict *v)
-{
-	const struct fix *fx = NULL;
-	char text[2048];
-
-	for (int i = 0; i < v->nfix && !fx; i++)
-		if (!v->fix[i].inspect)
-			fx = &v->fix[i];
-	if (!fx) {
-		printf("\n--fix: the verdict has no fix to apply%s\n", v->nfix ? " (only commands that show state)" : "");
-		return -1;
-	}
-	printf("\n--fix: applying:\n");
-	for (int i = 0; i < fx->nsteps; i++)
-		printf("  %s\n", command_str(&fx->step[i], text, sizeof(text)) ? text : fx->step[i].argv[0]);
-	if (run_commands(fx->step, fx->nsteps, lt->nss, lt->nns))
-		return -1;
-	if (!lab->host_ns_name[0])
-		print_revert(stdout, fx);
-	return 0;
-}
-
 /* --lab naming a lab that exists: load it, and check the options against it. */
 static int open_lab(const struct run_opts *o, struct lab *lab)
 {
@@ -322,7 +302,12 @@ static int build_lab(const struct run_opts *o, struct lab *lab)
 		err_msg("run: --fix would change the real host: add --yes, or use --isolated");
 		return EXIT_USAGE;
 	}
-	err = lab_build(lab, &o->cfg, msg, sizeof(msg));
+	/* Ours until we remove it (or, with --keep, until we end): a kill -9 leaves an orphan 'status' shows. */
+	err = lab_build(lab, &o->cfg, LAB_BUILD_OWNED, msg, sizeof(msg));
+	if (err == -EINTR) {
+		err_msg("run: %s", msg);
+		return EXIT_FAIL;
+	}
 	if (err == -EALREADY) {
 		err_msg("run: %s (use --lab NAME, or '%s down --lab %s')", msg, prog, o->cfg.name);
 		return EXIT_ENV;
@@ -341,6 +326,11 @@ static int check_run(const struct run_opts *o, int existing)
 {
 	char msg[512];
 
+	if (existing && o->build_opt) {
+		err_msg("run: %s describes a lab to build: add --new to build lab '%s', or drop it to trace the existing one",
+			o->build_opt, o->cfg.name);
+		return EXIT_USAGE;
+	}
 	if (existing)
 		return 0;
 	if (lab_config_validate(&o->cfg, msg, sizeof(msg))) {
@@ -367,7 +357,7 @@ static int trace_and_fix(const struct run_opts *o, struct lab *lab)
 		return EXIT_ENV;
 	}
 	ret = trace_lab(o, lab, &lt, v, &have_verdict);
-	if (o->fix && !stop_requested && ret == EXIT_FAIL && have_verdict && !apply_fix(lab, &lt, v)) {
+	if (o->fix && !stop_requested && ret == EXIT_FAIL && have_verdict && !apply_fix(v, lt.nss, lt.nns, !lab->host_ns_name[0])) {
 		printf("\n== after the fix ==\n");
 		ret = trace_lab(o, lab, &lt, v, &have_verdict);
 	}
@@ -386,10 +376,14 @@ int cmd_run(int argc, char **argv)
 	ret = parse_run(argc, argv, &o);
 	if (ret)
 		return ret < 0 ? EXIT_PASS : ret;
-	/* --lab naming an existing lab traces it; anything else builds one. */
-	existing = o.lab_given && lab_exists(o.cfg.name);
-	if ((ret = check_run(&o, existing)) || (ret = require_root("run")))
+	/* --lab NAME traces that lab, which must exist; --new (or no --lab) builds one. */
+	existing = o.lab_given && !o.new_lab;
+	if ((ret = check_run(&o, existing)) || (ret = require_root("run", ROOT_FOR_LABS)))
 		return ret;
+	if (existing && !lab_exists(o.cfg.name)) {
+		err_msg("run: no lab named '%s' (see '%s status'; add --new to build it)", o.cfg.name, prog);
+		return EXIT_USAGE;
+	}
 	install_stop_handlers();
 	ret = existing ? open_lab(&o, &lab) : build_lab(&o, &lab);
 	if (ret)
@@ -404,6 +398,12 @@ int cmd_run(int argc, char **argv)
 		printf("fault injected: %s: %s\n", o.fault->name, o.fault->summary);
 	}
 	ret = stop_requested ? EXIT_FAIL : trace_and_fix(&o, &lab);
+	/* Our fds keep removed namespaces alive and answering: a removed lab must not pass. */
+	if (lab_verify(&lab, msg, sizeof(msg))) {
+		err_msg("run: lab '%s' was removed while it was traced (%s): what is above came from namespaces that no longer exist",
+			o.cfg.name, msg);
+		ret = EXIT_ENV;
+	}
 cleanup:
 	if (stop_requested)
 		fprintf(stderr, "nstrace: run: interrupted%s\n", !existing && !o.keep ? ", removing the lab" : "");
@@ -414,6 +414,9 @@ cleanup:
 				o.cfg.name, strerror(-err), prog, o.cfg.name);
 		return ret;
 	}
+	if (!existing && (err = lab_disown(&lab)))
+		err_msg("run: lab '%s' kept, but still marked as ours: %s ('%s down --orphans' would remove it)",
+			lab.cfg.name, strerror(-err), prog);
 	if (!existing)
 		printf("lab %s kept: '%s exec --lab %s ns1 -- CMD' to use it, '%s down --lab %s' to remove it\n",
 		       lab.cfg.name, prog, lab.cfg.name, prog, lab.cfg.name);

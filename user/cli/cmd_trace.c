@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include "cli/cli.h"
 #include "discover/discover.h"
+#include "lab/config.h"
 #include "lab/lab.h"
 #include "model/packet.h"
 #include "observe/observers.h"
@@ -33,6 +34,9 @@ static const char trace_usage[] =
 	"  --bridge BR        the bridge to trace (passive), or to insist on (--from)\n"
 	"  --netns NS         passive: the namespace holding the bridge (default: ours)\n"
 	"  --lab NAME         an nstrace lab: --from takes nsK, passive watches its bridge\n"
+	"  --fix              apply the verdict's first fix and trace again (needs --yes:\n"
+	"                     it changes a topology nstrace did not build)\n"
+	"  --yes              allow --fix to change it\n"
 	"  -h, --help         this help\n"
 	"\n"
 	"Exit codes: 0 every probe (passive: every echo request seen) answered, 1 not,\n"
@@ -49,8 +53,41 @@ struct trace_opts {
 	char lab_from[LAB_NS_NAME_MAX], lab_netns[LAB_NS_NAME_MAX], lab_bridge[IFNAMSIZ];
 	struct in_addr to;
 	struct probe_opts probe;
-	int have_to, passive, duration_s;
+	int have_to, passive, duration_s, fix, yes;
 };
+
+/*
+ * --to: one host that can answer. Which addresses are broadcast depends on the
+ * source's subnet (checked against its routes later); these never are unicast.
+ */
+static int check_to(const char *arg, struct in_addr *to)
+{
+	static const struct {
+		const char *net, *what;
+	} never[] = {
+		{ "255.255.255.255/32", "the broadcast address" },
+		{ "0.0.0.0/8", "in 0.0.0.0/8 ('this network')" },
+		{ "127.0.0.0/8", "a loopback address (127.0.0.0/8)" },
+		{ "224.0.0.0/4", "a multicast address (224.0.0.0/4)" },
+		{ "240.0.0.0/4", "reserved (240.0.0.0/4)" },
+	};
+
+	if (inet_pton(AF_INET, arg, to) != 1) {
+		err_msg("trace: invalid --to '%s': expected an IPv4 address", arg);
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof(never) / sizeof(never[0]); i++) {
+		struct cidr c;
+
+		cidr_parse(never[i].net, &c);
+		if (!cidr_contains(&c, *to))
+			continue;
+		err_msg("trace: invalid --to '%s': it is %s; nstrace traces echo requests to one other host", arg,
+			never[i].what);
+		return -1;
+	}
+	return 0;
+}
 
 /* Options that only make sense together, checked once all are read. */
 static int check_trace(const struct trace_opts *o)
@@ -71,12 +108,17 @@ static int check_trace(const struct trace_opts *o)
 		err_msg("trace: --duration and --netns go with --passive");
 		return EXIT_USAGE;
 	}
+	if (o->fix && (o->passive || !o->yes)) {
+		err_msg(o->passive ? "trace: --fix goes with --from/--to: a passive trace changes nothing" :
+				     "trace: --fix changes a topology nstrace did not build: add --yes");
+		return EXIT_USAGE;
+	}
 	return 0;
 }
 
 static int parse_trace(int argc, char **argv, struct trace_opts *o)
 {
-	enum { OPT_FROM = 3000, OPT_TO, OPT_PASSIVE, OPT_DURATION, OPT_BRIDGE, OPT_NETNS, OPT_LAB };
+	enum { OPT_FROM = 3000, OPT_TO, OPT_PASSIVE, OPT_DURATION, OPT_BRIDGE, OPT_NETNS, OPT_LAB, OPT_FIX, OPT_YES };
 	static const struct option opts[] = {
 		{ "from", required_argument, NULL, OPT_FROM },
 		{ "to", required_argument, NULL, OPT_TO },
@@ -87,9 +129,12 @@ static int parse_trace(int argc, char **argv, struct trace_opts *o)
 		{ "bridge", required_argument, NULL, OPT_BRIDGE },
 		{ "netns", required_argument, NULL, OPT_NETNS },
 		{ "lab", required_argument, NULL, OPT_LAB },
+		{ "fix", no_argument, NULL, OPT_FIX },
+		{ "yes", no_argument, NULL, OPT_YES },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
+	char msg[256];
 	int opt;
 	long v;
 
@@ -101,10 +146,8 @@ static int parse_trace(int argc, char **argv, struct trace_opts *o)
 			o->from = optarg;
 			break;
 		case OPT_TO:
-			if (inet_pton(AF_INET, optarg, &o->to) != 1) {
-				err_msg("trace: invalid --to '%s': expected an IPv4 address", optarg);
+			if (check_to(optarg, &o->to))
 				return EXIT_USAGE;
-			}
 			o->have_to = 1;
 			break;
 		case 'c':
@@ -113,7 +156,9 @@ static int parse_trace(int argc, char **argv, struct trace_opts *o)
 				return EXIT_USAGE;
 			break;
 		case OPT_PASSIVE:
-			o->passive = 1;
+		case OPT_FIX:
+		case OPT_YES:
+			*(opt == OPT_PASSIVE ? &o->passive : opt == OPT_FIX ? &o->fix : &o->yes) = 1;
 			break;
 		case OPT_DURATION:
 			if (parse_int("--duration", optarg, 1, 86400, &v))
@@ -121,6 +166,11 @@ static int parse_trace(int argc, char **argv, struct trace_opts *o)
 			o->duration_s = (int)v;
 			break;
 		case OPT_BRIDGE:
+			/* Someone else's name: what the kernel accepts, nothing stricter. */
+			if (ifname_validate(optarg, 0, msg, sizeof(msg))) {
+				err_msg("trace: invalid --bridge: %s", msg);
+				return EXIT_USAGE;
+			}
 			o->bridge = optarg;
 			break;
 		case OPT_NETNS:
@@ -213,7 +263,7 @@ static int trace_passive(const struct trace_opts *o, struct observers *obs, cons
 }
 
 static int trace_probe(const struct trace_opts *o, struct observers *obs, const struct discovery *d,
-		       const struct trace_target *tg)
+		       const struct trace_target *tg, struct verdict *v)
 {
 	struct probe_summary sum = {};
 	struct flow flow;
@@ -232,27 +282,50 @@ static int trace_probe(const struct trace_opts *o, struct observers *obs, const 
 	       d->topo.ifs[d->src].ns_label, ip_str(o->to.s_addr, a, sizeof(a)), sum.id);
 	flow = (struct flow){ .src = d->src, .dst = o->to, .sent = sum.sent, .received = sum.received,
 			      .send_errno = sum.send_errno, .icmp_id = sum.id };
-	verdicts = session_report(obs, tg, &flow, 1, &sum, NULL);
+	verdicts = session_report(obs, tg, &flow, 1, &sum, v);
 	if (verdicts < 0)
 		err_msg("trace: cannot analyse the trace: %s", strerror(-verdicts));
+	if (verdicts <= 0)
+		v->id[0] = '\0';
 	return stop_requested || sum.received < sum.sent ? EXIT_FAIL : EXIT_PASS;
+}
+
+/* Observers up, the trace (probes, or watching), observers down; v: the first verdict, id "" if none. */
+static int trace_once(const struct trace_opts *o, const struct discovery *d, const struct trace_parts *tp,
+		      struct verdict *v)
+{
+	struct trace_target tg = { &d->topo, d->ns, d->nns };
+	struct observers obs;
+	char msg[512];
+	int err, ret = EXIT_ENV;
+
+	v->id[0] = '\0';
+	err = observers_start(&obs, tp->links, d->topo.n, tp->nf, d->nns, 0, &stop_requested, msg, sizeof(msg));
+	if (err) {
+		err_msg("trace: %s", msg);
+		goto out;
+	}
+	printf("observers: %s ingress+egress on %d links, tp_btf/kfree_skb, netfilter hooks in %d namespaces (removed when nstrace exits)\n",
+	       observers_tc_mode(&obs), d->topo.n, obs.nf_hooks);
+	ret = o->passive ? trace_passive(o, &obs, &tg) : trace_probe(o, &obs, d, &tg, v);
+out:
+	observers_free(&obs);
+	return ret;
 }
 
 int cmd_trace(int argc, char **argv)
 {
 	struct trace_opts o;
 	struct discovery d = { .src = -1, .bridge = -1 };
-	struct observers obs;
 	struct trace_parts tp = {};
-	struct trace_target tg;
-	char msg[512];
+	struct verdict *v = NULL;
+	char msg[1024];
 	int ret, err;
 
-	memset(&obs, 0, sizeof(obs));
 	ret = parse_trace(argc, argv, &o);
 	if (ret)
 		return ret < 0 ? EXIT_PASS : ret;
-	if ((ret = require_root("trace")))
+	if ((ret = require_root("trace", "it loads BPF programs and enters namespaces")))
 		return ret;
 	install_stop_handlers();
 	if (o.lab && (ret = resolve_lab(&o)))
@@ -262,25 +335,25 @@ int cmd_trace(int argc, char **argv)
 			  discover_from(o.from, o.to, o.bridge, &d, msg, sizeof(msg));
 	if (err) {
 		err_msg("trace: %s", msg);
-		return err == -ENOENT || err == -EINVAL || err == -ENODEV ? EXIT_USAGE : EXIT_ENV;
+		return err == -ENOENT || err == -EINVAL || err == -ENODEV || err == -ENOTNAM ||
+		       err == -EPROTOTYPE ? EXIT_USAGE : EXIT_ENV;
 	}
 	discovery_print(stdout, &d);
 	print_topology(stdout, &d.topo);
 
 	ret = EXIT_ENV;
-	if (trace_parts(&d, &tp))
-		goto cleanup;
-	err = observers_start(&obs, tp.links, d.topo.n, tp.nf, d.nns, 0, &stop_requested, msg, sizeof(msg));
-	if (err) {
-		err_msg("trace: %s", msg);
+	v = malloc(sizeof(*v));
+	if (!v || trace_parts(&d, &tp)) {
+		err_msg("trace: out of memory");
 		goto cleanup;
 	}
-	printf("observers: %s ingress+egress on %d links, tp_btf/kfree_skb, netfilter hooks in %d namespaces (removed when nstrace exits)\n",
-	       observers_tc_mode(&obs), d.topo.n, obs.nf_hooks);
-	tg = (struct trace_target){ &d.topo, d.ns, d.nns };
-	ret = o.passive ? trace_passive(&o, &obs, &tg) : trace_probe(&o, &obs, &d, &tg);
+	ret = trace_once(&o, &d, &tp, v);
+	if (o.fix && !stop_requested && ret == EXIT_FAIL && v->id[0] && !apply_fix(v, d.ns, d.nns, 1)) {
+		printf("\n== after the fix ==\n");
+		ret = trace_once(&o, &d, &tp, v);
+	}
 cleanup:
-	observers_free(&obs);
+	free(v);
 	free(tp.links);
 	free(tp.nf);
 	discovery_free(&d);

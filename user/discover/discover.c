@@ -8,135 +8,83 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/rtnetlink.h>
 #include <sys/stat.h>
 #include "discover/discover.h"
+#include "discover/internal.h"
 #include "model/packet.h"
 #include "kernel/netlink.h"
 #include "kernel/netns.h"
 
-#define DOCKER_NETNS_DIR "/var/run/docker/netns"
-
-/* A namespace that could be the far end of a veth, and how to name it. */
-struct ns_cand {
-	char path[96];
-	struct ns_ref ref;
+/*
+ * One discovery: the result, the candidates, and a netlink socket per
+ * namespace of the result, opened inside it once and kept until the end.
+ */
+struct walk {
+	struct discovery *d;
+	struct catalog cat;
+	struct nl *nl;		/* parallel to d->ns; .sock NULL until first used */
+	int nnl;
 };
 
-struct catalog {
-	struct ns_cand *c;
-	int n, cap;
-};
-
-static void cand_add(struct catalog *cat, const char *path, const char *label, int via, const char *arg)
+static void walk_end(struct walk *w)
 {
-	struct stat st;
+	for (int i = 0; i < w->nnl; i++)
+		nl_close(&w->nl[i]);
+	free(w->nl);
+	catalog_free(&w->cat);
+	memset(w, 0, sizeof(*w));
+}
 
-	if (stat(path, &st))
-		return;
-	for (int i = 0; i < cat->n; i++)
-		if (cat->c[i].ref.ino == (uint32_t)st.st_ino)
-			return;	/* the first, friendliest name wins */
-	if (cat->n == cat->cap) {
-		int cap = cat->cap ? cat->cap * 2 : 64;
-		struct ns_cand *p = realloc(cat->c, cap * sizeof(*p));
+/* The socket of namespace ns, opened inside it the first time. */
+static int ns_nl(struct walk *w, int ns, struct nl **out)
+{
+	int err;
+
+	if (ns >= w->nnl) {
+		struct nl *p = realloc(w->nl, (ns + 1) * sizeof(*p));
 
 		if (!p)
-			return;
-		cat->c = p;
-		cat->cap = cap;
+			return -ENOMEM;
+		memset(p + w->nnl, 0, (ns + 1 - w->nnl) * sizeof(*p));
+		w->nl = p;
+		w->nnl = ns + 1;
 	}
-	memset(&cat->c[cat->n], 0, sizeof(cat->c[0]));
-	cat->c[cat->n].ref.ino = (uint32_t)st.st_ino;
-	snprintf(cat->c[cat->n].path, sizeof(cat->c[0].path), "%s", path);
-	snprintf(cat->c[cat->n].ref.label, sizeof(cat->c[0].ref.label), "%s", label);
-	cat->c[cat->n].ref.via = via;
-	snprintf(cat->c[cat->n].ref.arg, sizeof(cat->c[0].ref.arg), "%s", arg);
-	cat->n++;
+	if (!w->nl[ns].sock) {
+		err = nl_open_in(&w->nl[ns], w->d->ns[ns].fd);
+		if (err)
+			return err;
+	}
+	*out = &w->nl[ns];
+	return 0;
 }
 
-static void cand_dir(struct catalog *cat, const char *dir, int iproute_names)
+/* Which candidate namespace ns calls nsid; -1 if none. */
+static int resolve_nsid(struct walk *w, int ns, int nsid)
 {
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	char path[96];
-
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%.40s", dir, de->d_name);
-		cand_add(cat, path, de->d_name, iproute_names ? NS_VIA_NAME : NS_VIA_PATH,
-			 iproute_names ? de->d_name : path);
-	}
-	closedir(d);
-}
-
-/* Named namespaces first, Docker's next, the root namespace, then every process's. */
-static void catalog_build(struct catalog *cat)
-{
-	DIR *d;
-	struct dirent *de;
-	char path[96], label[48];
-
-	cand_dir(cat, NETNS_RUN_DIR, 1);
-	cand_dir(cat, DOCKER_NETNS_DIR, 0);
-	/* The root namespace: commands there need no nsenter when nstrace runs in it. */
-	{
-		struct stat init, self;
-		int here = !stat("/proc/1/ns/net", &init) && !stat("/proc/self/ns/net", &self) &&
-			   init.st_ino == self.st_ino;
-
-		cand_add(cat, "/proc/1/ns/net", "root", here ? NS_VIA_SELF : NS_VIA_PID, here ? "" : "1");
-	}
-	d = opendir("/proc");
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		if (!isdigit((unsigned char)de->d_name[0]))
-			continue;
-		snprintf(path, sizeof(path), "/proc/%.20s/ns/net", de->d_name);
-		snprintf(label, sizeof(label), "pid %.20s", de->d_name);
-		cand_add(cat, path, label, NS_VIA_PID, de->d_name);
-	}
-	closedir(d);
-}
-
-/* Which candidate the namespace behind via_fd calls nsid; -1 if none. */
-static int resolve_nsid(const struct catalog *cat, int via_fd, int nsid)
-{
-	struct nl nl;
+	struct nl *nl;
 	int found = -1;
 
-	if (netns_enter(via_fd))
+	if (ns_nl(w, ns, &nl))
 		return -1;
-	if (nl_open(&nl)) {
-		netns_return();
-		return -1;
-	}
-	for (int i = 0; i < cat->n && found < 0; i++) {
-		int fd = open(cat->c[i].path, O_RDONLY | O_CLOEXEC);
+	for (int i = 0; i < w->cat.n && found < 0; i++) {
+		int fd = open(w->cat.c[i].path, O_RDONLY | O_CLOEXEC);
 
 		if (fd < 0)
 			continue;
-		if (nl_netnsid_of_fd(&nl, fd) == nsid)
+		if (nl_netnsid_of_fd(nl, fd) == nsid)
 			found = i;
 		close(fd);
 	}
-	nl_close(&nl);
-	netns_return();
 	return found;
 }
 
-static int ns_add(struct discovery *d, const char *path, const struct ns_ref *ref)
+/* Adds the namespace behind fd (taken over) unless known; its index, or -errno. */
+static int ns_add_fd(struct discovery *d, int fd, const struct ns_ref *ref)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	uint32_t ino;
+	uint32_t ino = netns_inode(fd);
 	struct ns_handle *p;
 
-	if (fd < 0)
-		return -errno;
-	ino = netns_inode(fd);
 	for (int i = 0; i < d->nns; i++) {
 		if (d->ns[i].ref.ino == ino) {
 			close(fd);
@@ -158,7 +106,9 @@ static int ns_add(struct discovery *d, const char *path, const struct ns_ref *re
 
 static int ns_add_cand(struct discovery *d, const struct ns_cand *c)
 {
-	return ns_add(d, c->path, &c->ref);
+	int fd = open(c->path, O_RDONLY | O_CLOEXEC);
+
+	return fd < 0 ? -errno : ns_add_fd(d, fd, &c->ref);
 }
 
 static int topo_add(struct discovery *d, int ns, const struct nl_link *l, int role)
@@ -188,28 +138,25 @@ static int topo_add(struct discovery *d, int ns, const struct nl_link *l, int ro
 }
 
 /* First IPv4 address of each topo interface in namespace ns. */
-static void fill_addrs(struct discovery *d, int ns)
+static void fill_addrs(struct walk *w, int ns)
 {
+	struct discovery *d = w->d;
 	struct nl_addr *a;
-	struct nl nl;
+	struct nl *nl;
 	int n;
 
-	if (netns_enter(d->ns[ns].fd))
+	if (ns_nl(w, ns, &nl))
 		return;
-	if (!nl_open(&nl)) {
-		n = nl_addr_dump(&nl, &a);
-		for (int i = 0; i < n; i++)
-			for (int j = 0; j < d->topo.n; j++)
-				if (d->if_ns[j] == ns && d->topo.ifs[j].ifindex == a[i].ifindex &&
-				    !d->topo.ifs[j].addr.s_addr) {
-					d->topo.ifs[j].addr = a[i].addr;
-					d->topo.ifs[j].prefixlen = a[i].prefixlen;
-				}
-		if (n > 0)
-			free(a);
-		nl_close(&nl);
-	}
-	netns_return();
+	n = nl_addr_dump(nl, &a);
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < d->topo.n; j++)
+			if (d->if_ns[j] == ns && d->topo.ifs[j].ifindex == a[i].ifindex &&
+			    !d->topo.ifs[j].addr.s_addr) {
+				d->topo.ifs[j].addr = a[i].addr;
+				d->topo.ifs[j].prefixlen = a[i].prefixlen;
+			}
+	if (n > 0)
+		free(a);
 }
 
 static void note_unresolved(struct discovery *d, const char *fmt, const char *a, int b)
@@ -218,45 +165,37 @@ static void note_unresolved(struct discovery *d, const char *fmt, const char *a,
 		snprintf(d->unresolved[d->nunresolved++], sizeof(d->unresolved[0]), fmt, a, b);
 }
 
-/* The link with ifindex in the namespace behind fd. */
-static int link_in_ns(int fd, int ifindex, struct nl_link *out)
+/* The link with ifindex in namespace ns. */
+static int link_in_ns(struct walk *w, int ns, int ifindex, struct nl_link *out)
 {
-	struct nl nl;
-	int err = netns_enter(fd);
+	struct nl *nl;
+	int err = ns_nl(w, ns, &nl);
 
-	if (err)
-		return err;
-	err = nl_open(&nl);
-	if (!err) {
-		err = nl_link_get_index(&nl, ifindex, out);
-		nl_close(&nl);
-	}
-	netns_return();
-	return err;
+	return err ? err : nl_link_get_index(nl, ifindex, out);
 }
 
 /* The far end of a port: an endpoint in whichever namespace holds it. */
-static void add_far_end(struct discovery *d, const struct catalog *cat, int host, int port,
-			const struct nl_link *pl)
+static void add_far_end(struct walk *w, int host, int port, const struct nl_link *pl)
 {
+	struct discovery *d = w->d;
 	int ns = host, idx;
 	struct nl_link end;
 
 	if (strcmp(pl->kind, "veth") || pl->link <= 0)
 		return;
 	if (pl->link_netnsid >= 0) {
-		int c = resolve_nsid(cat, d->ns[host].fd, pl->link_netnsid);
+		int c = resolve_nsid(w, host, pl->link_netnsid);
 
 		if (c < 0) {
 			note_unresolved(d, "port %s: its peer is in a namespace with no name and no process (netns id %d): not traced",
 					pl->name, pl->link_netnsid);
 			return;
 		}
-		ns = ns_add_cand(d, &cat->c[c]);
+		ns = ns_add_cand(d, &w->cat.c[c]);
 		if (ns < 0)
 			return;
 	}
-	if (link_in_ns(d->ns[ns].fd, pl->link, &end))
+	if (link_in_ns(w, ns, pl->link, &end))
 		return;
 	idx = topo_add(d, ns, &end, TOPO_ENDPOINT);
 	if (idx < 0)
@@ -266,23 +205,17 @@ static void add_far_end(struct discovery *d, const struct catalog *cat, int host
 }
 
 /* The bridge and everything on it, from the namespace that holds it. */
-static int discover_ports(struct discovery *d, const struct catalog *cat, int host, int bridge_ifindex)
+static int discover_ports(struct walk *w, int host, int bridge_ifindex)
 {
+	struct discovery *d = w->d;
 	struct nl_link *links;
-	struct nl nl;
+	struct nl *nl;
 	int n, err, br = -1;
 
-	err = netns_enter(d->ns[host].fd);
+	err = ns_nl(w, host, &nl);
 	if (err)
 		return err;
-	err = nl_open(&nl);
-	if (err) {
-		netns_return();
-		return err;
-	}
-	n = nl_link_dump(&nl, &links);
-	nl_close(&nl);
-	netns_return();
+	n = nl_link_dump(nl, &links);
 	if (n < 0)
 		return n;
 	for (int i = 0; i < n; i++)
@@ -302,22 +235,23 @@ static int discover_ports(struct discovery *d, const struct catalog *cat, int ho
 		if (port < 0)
 			break;
 		d->topo.ifs[port].master = br;
-		add_far_end(d, cat, host, port, &links[i]);
+		add_far_end(w, host, port, &links[i]);
 	}
 	free(links);
 	for (int i = 0; i < d->nns; i++)
-		fill_addrs(d, i);
+		fill_addrs(w, i);
 	return 0;
 }
 
-static int open_src(const char *src, char *path, int psize, struct ns_ref *ref)
+/* SRC as a path and a reference: a PID, a path (has '/'), or a name under /run/netns. */
+static int src_path(const char *src, char *path, int psize, struct ns_ref *ref)
 {
 	int digits = *src != '\0';
 
 	memset(ref, 0, sizeof(*ref));
 	for (const char *p = src; *p; p++)
 		digits &= isdigit((unsigned char)*p) != 0;
-	if (digits) {
+	if (digits && strlen(src) <= 10) {
 		snprintf(path, psize, "/proc/%s/ns/net", src);
 		snprintf(ref->label, sizeof(ref->label), "pid %s", src);
 		ref->via = NS_VIA_PID;
@@ -330,44 +264,69 @@ static int open_src(const char *src, char *path, int psize, struct ns_ref *ref)
 		snprintf(ref->label, sizeof(ref->label), "%s", src);
 		ref->via = NS_VIA_NAME;
 	}
-	snprintf(ref->arg, sizeof(ref->arg), "%s", src);
-	return access(path, R_OK) ? -errno : 0;
+	if ((size_t)snprintf(ref->arg, sizeof(ref->arg), "%s", src) >= sizeof(ref->arg))
+		return -ENAMETOOLONG;
+	return 0;
 }
 
-/* The interface the namespace behind fd sends to dst by (RTM_GETROUTE). */
-static int route_out(int fd, struct in_addr dst, struct nl_link *out)
+/*
+ * Opens what the user named and adds it to d; -ENOENT, -ENOTNAM (not a
+ * namespace), -EPROTOTYPE (another kind of namespace) with msg.
+ */
+static int open_src(struct discovery *d, const char *opt, const char *src, char *msg, int msglen)
 {
-	struct nl nl;
-	int oif, err = netns_enter(fd);
+	char path[PATH_MAX];
+	struct ns_ref ref;
+	int fd, err = src_path(src, path, sizeof(path), &ref);
 
-	if (err)
-		return err;
-	err = nl_open(&nl);
-	if (!err) {
-		oif = nl_route_get_oif(&nl, dst);
-		err = oif < 0 ? oif : nl_link_get_index(&nl, oif, out);
-		nl_close(&nl);
+	fd = err ? err : netns_open(path);
+	err = fd < 0 ? fd : netns_check(fd);
+	if (err == -ENOTNAM || err == -EPROTOTYPE) {
+		snprintf(msg, msglen, "%s '%s' is not a network namespace (%s is %s): give a name under "
+			 NETNS_RUN_DIR ", a PID, or a file such as /proc/PID/ns/net", opt, src, path,
+			 err == -EPROTOTYPE ? "a namespace of another kind" : "no namespace file");
+	} else if (err) {
+		snprintf(msg, msglen, "no network namespace %s '%s' (%s: %s): give a name under "
+			 NETNS_RUN_DIR ", a PID, or a namespace file", opt, src, path, strerror(-err));
+		err = err == -ENAMETOOLONG ? -ENOTNAM : -ENOENT;
 	}
-	netns_return();
+	if (err) {
+		if (fd >= 0)
+			close(fd);
+		return err;
+	}
+	return ns_add_fd(d, fd, &ref);
+}
+
+/* The interface namespace ns sends to dst by (RTM_GETROUTE), and the route's type. */
+static int route_out(struct walk *w, int ns, struct in_addr dst, struct nl_link *out, int *type)
+{
+	struct nl *nl;
+	int oif, err = ns_nl(w, ns, &nl);
+
+	if (!err)
+		err = nl_route_lookup(nl, dst, &oif, type);
+	if (!err && (*type == RTN_UNICAST || *type == RTN_LOCAL))
+		err = nl_link_get_index(nl, oif, out);
 	return err;
 }
 
 /* From the source's veth, through its peer, to the bridge and all its ports. */
-static int follow_veth(struct discovery *d, const struct catalog *cat, int sns, const struct nl_link *out,
-		       char *msg, int msglen)
+static int follow_veth(struct walk *w, int sns, const struct nl_link *out, char *msg, int msglen)
 {
+	struct discovery *d = w->d;
 	const char *label = d->ns[sns].ref.label;
 	struct nl_link peer;
 	int c, host, err;
 
-	c = resolve_nsid(cat, d->ns[sns].fd, out->link_netnsid);
+	c = resolve_nsid(w, sns, out->link_netnsid);
 	if (c < 0) {
 		snprintf(msg, msglen, "the peer of %s in %s is in a namespace with no name and no process (netns id %d)",
 			 out->name, label, out->link_netnsid);
 		return -ENOENT;
 	}
-	host = ns_add_cand(d, &cat->c[c]);
-	err = host < 0 ? host : link_in_ns(d->ns[host].fd, out->link, &peer);
+	host = ns_add_cand(d, &w->cat.c[c]);
+	err = host < 0 ? host : link_in_ns(w, host, out->link, &peer);
 	if (err) {
 		snprintf(msg, msglen, "cannot read the peer of %s: %s", out->name, strerror(-err));
 		return err;
@@ -377,56 +336,61 @@ static int follow_veth(struct discovery *d, const struct catalog *cat, int sns, 
 			 d->ns[host].ref.label);
 		return -EOPNOTSUPP;
 	}
-	err = discover_ports(d, cat, host, peer.master);
+	err = discover_ports(w, host, peer.master);
 	if (err)
 		snprintf(msg, msglen, "cannot read bridge ifindex %d in %s: %s", peer.master, d->ns[host].ref.label,
 			 strerror(-err));
 	return err;
 }
 
+/* dst as the source's routing sees it: one unicast host through a veth, or why not. */
+static int check_route(struct walk *w, int sns, struct in_addr dst, struct nl_link *out, char *msg, int msglen)
+{
+	const char *label = w->d->ns[sns].ref.label;
+	char a[16];
+	int type = 0, err = route_out(w, sns, dst, out, &type);
+
+	ip_str(dst.s_addr, a, sizeof(a));
+	if (err) {
+		snprintf(msg, msglen, "%s has no route to %s: %s", label, a, strerror(-err));
+		return err;
+	}
+	if (type != RTN_UNICAST) {
+		snprintf(msg, msglen, "--to %s is %s for %s: nstrace traces echo requests to one other host",
+			 a, type == RTN_BROADCAST ? "a broadcast address" : type == RTN_LOCAL ? "an address of its own" :
+			 type == RTN_MULTICAST ? "a multicast address" : "not a unicast destination", label);
+		return -EINVAL;
+	}
+	if (strcmp(out->kind, "veth") || out->link_netnsid < 0) {
+		snprintf(msg, msglen, "%s reaches %s through %s, %s: nstrace traces veth pairs into a bridge",
+			 label, a, out->name, strcmp(out->kind, "veth") ? "not a veth" : "whose peer is in the same namespace");
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
 int discover_from(const char *src, struct in_addr dst, const char *bridge_name,
 		  struct discovery *d, char *msg, int msglen)
 {
-	struct catalog cat = {};
-	char path[256], a[16];
-	struct ns_ref ref;
+	struct walk w = { .d = d };
 	struct nl_link out;
+	char a[16];
 	int sns, err;
 
 	memset(d, 0, sizeof(*d));
 	d->src = d->bridge = -1;
-	err = open_src(src, path, sizeof(path), &ref);
-	if (err) {
-		snprintf(msg, msglen, "no network namespace '%s' (%s): give a name under /run/netns, a PID or a namespace file",
-			 src, strerror(-err));
-		return -ENOENT;
-	}
-	catalog_build(&cat);
-	sns = ns_add(d, path, &ref);
-	if (sns < 0) {
-		err = sns;
-		snprintf(msg, msglen, "cannot open %s: %s", path, strerror(-err));
-		goto out;
-	}
+	sns = open_src(d, "--from", src, msg, msglen);
+	if (sns < 0)
+		return sns;
+	catalog_build(&w.cat);
 	/* Its route to dst names the interface the probes leave by. */
-	err = route_out(d->ns[sns].fd, dst, &out);
-	if (err) {
-		snprintf(msg, msglen, "%s has no route to %s: %s", ref.label, ip_str(dst.s_addr, a, sizeof(a)),
-			 strerror(-err));
-		goto out;
-	}
-	if (strcmp(out.kind, "veth") || out.link_netnsid < 0) {
-		snprintf(msg, msglen, "%s reaches %s through %s, %s: nstrace traces veth pairs into a bridge",
-			 ref.label, ip_str(dst.s_addr, a, sizeof(a)), out.name,
-			 strcmp(out.kind, "veth") ? "not a veth" : "whose peer is in the same namespace");
-		err = -EOPNOTSUPP;
-		goto out;
-	}
-	err = follow_veth(d, &cat, sns, &out, msg, msglen);
+	err = check_route(&w, sns, dst, &out, msg, msglen);
+	if (!err)
+		err = follow_veth(&w, sns, &out, msg, msglen);
 	if (err)
 		goto out;
 	if (bridge_name && strcmp(d->topo.ifs[d->bridge].name, bridge_name)) {
-		snprintf(msg, msglen, "%s reaches %s through bridge %s, not %s", ref.label,
+		snprintf(msg, msglen, "%s reaches %s through bridge %s, not %s", d->ns[sns].ref.label,
 			 ip_str(dst.s_addr, a, sizeof(a)), d->topo.ifs[d->bridge].name, bridge_name);
 		err = -EINVAL;
 		goto out;
@@ -434,60 +398,28 @@ int discover_from(const char *src, struct in_addr dst, const char *bridge_name,
 	d->src = topo_find(&d->topo, d->ns[sns].ref.ino, out.ifindex);
 	if (d->src < 0) {
 		snprintf(msg, msglen, "%s's %s leads to bridge %s, but its own end was not found among the bridge's ports",
-			 ref.label, out.name, d->topo.ifs[d->bridge].name);
+			 d->ns[sns].ref.label, out.name, d->topo.ifs[d->bridge].name);
 		err = -ENOENT;
 	}
 out:
-	free(cat.c);
+	walk_end(&w);
 	if (err)
 		discovery_free(d);
 	return err;
 }
 
-int discover_bridge(const char *netns, const char *bridge_name, struct discovery *d,
-		    char *msg, int msglen)
+/* The bridge to watch: by name, or the only one with ports; its ifindex, or -errno with msg. */
+static int pick_bridge(struct walk *w, int host, const char *bridge_name, char *msg, int msglen)
 {
-	struct catalog cat = {};
-	char path[256];
-	struct ns_ref ref;
 	struct nl_link *links = NULL;
-	struct nl nl;
-	int host, n = 0, err, br = 0, bridges = 0;
+	struct nl *nl;
+	int n, err, br = 0, bridges = 0;
 
-	memset(d, 0, sizeof(*d));
-	d->src = d->bridge = -1;
-	catalog_build(&cat);
-	if (netns) {
-		err = open_src(netns, path, sizeof(path), &ref);
-		if (err) {
-			snprintf(msg, msglen, "no network namespace '%s'", netns);
-			err = -ENOENT;
-			goto out;
-		}
-		host = ns_add(d, path, &ref);
-	} else {
-		struct ns_ref self = { .label = "root", .via = NS_VIA_SELF };
-		struct stat init, own;
-
-		/* nstrace may itself run inside a namespace: then that is not the root one. */
-		if (stat("/proc/1/ns/net", &init) || stat("/proc/self/ns/net", &own) || init.st_ino != own.st_ino)
-			snprintf(self.label, sizeof(self.label), "self");
-
-		host = ns_add(d, "/proc/self/ns/net", &self);
-	}
-	err = host < 0 ? host : netns_enter(d->ns[host].fd);
-	if (!err) {
-		err = nl_open(&nl);
-		if (!err) {
-			n = nl_link_dump(&nl, &links);
-			err = n < 0 ? n : 0;
-			nl_close(&nl);
-		}
-		netns_return();
-	}
-	if (err) {
-		snprintf(msg, msglen, "cannot list links: %s", strerror(-err));
-		goto out;
+	err = ns_nl(w, host, &nl);
+	n = err ? err : nl_link_dump(nl, &links);
+	if (n < 0) {
+		snprintf(msg, msglen, "cannot list links: %s", strerror(-n));
+		return n;
 	}
 	for (int i = 0; i < n; i++) {
 		int ports = 0;
@@ -506,21 +438,48 @@ int discover_bridge(const char *netns, const char *bridge_name, struct discovery
 			br = links[i].ifindex;
 		}
 	}
-	if (!br || bridges > 1) {
-		snprintf(msg, msglen, bridge_name ? "no bridge named '%s' in %s" :
-			 bridges > 1 ? "%s%s holds several bridges with ports: choose one with --bridge" :
-			 "%s%s holds no bridge with ports (use --netns and --bridge)",
-			 bridge_name ? bridge_name : "", d->ns[host].ref.label);
-		err = bridge_name ? -ENODEV : -EINVAL;
-		goto out;
+	free(links);
+	if (br && bridges <= 1)
+		return br;
+	snprintf(msg, msglen, bridge_name ? "no bridge named '%s' in %s" :
+		 bridges > 1 ? "%s%s holds several bridges with ports: choose one with --bridge" :
+		 "%s%s holds no bridge with ports (use --netns and --bridge)",
+		 bridge_name ? bridge_name : "", w->d->ns[host].ref.label);
+	return bridge_name ? -ENODEV : -EINVAL;
+}
+
+int discover_bridge(const char *netns, const char *bridge_name, struct discovery *d,
+		    char *msg, int msglen)
+{
+	struct walk w = { .d = d };
+	int host, err, br;
+
+	memset(d, 0, sizeof(*d));
+	d->src = d->bridge = -1;
+	if (netns) {
+		host = open_src(d, "--netns", netns, msg, msglen);
+	} else {
+		struct ns_ref self = { .label = "root", .via = NS_VIA_SELF };
+		struct stat init, own;
+		int fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+
+		/* nstrace may itself run inside a namespace: then that is not the root one. */
+		if (stat("/proc/1/ns/net", &init) || stat("/proc/self/ns/net", &own) || init.st_ino != own.st_ino)
+			snprintf(self.label, sizeof(self.label), "self");
+		host = fd < 0 ? -errno : ns_add_fd(d, fd, &self);
+		if (host < 0)
+			snprintf(msg, msglen, "cannot open our own namespace: %s", strerror(-host));
 	}
-	err = discover_ports(d, &cat, host, br);
-	if (err)
-		snprintf(msg, msglen, "cannot read the bridge's ports: %s", strerror(-err));
-out:
-	if (n > 0)
-		free(links);
-	free(cat.c);
+	if (host < 0)
+		return host;
+	catalog_build(&w.cat);
+	err = br = pick_bridge(&w, host, bridge_name, msg, msglen);
+	if (br > 0) {
+		err = discover_ports(&w, host, br);
+		if (err)
+			snprintf(msg, msglen, "cannot read the bridge's ports: %s", strerror(-err));
+	}
+	walk_end(&w);
 	if (err)
 		discovery_free(d);
 	return err;

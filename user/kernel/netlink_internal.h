@@ -11,6 +11,8 @@
 
 /* Send one request and run cb over every reply until ACK/DONE; 0 or -errno. */
 int nl_exchange(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
+/* Replies already received (or recorded) through cb, as nl_exchange reads them; 0 or -errno. */
+int nl_replay(struct nl *nl, const void *buf, size_t len, mnl_cb_t cb, void *data);
 /* A request header with NLM_F_REQUEST | NLM_F_ACK | flags. */
 struct nlmsghdr *nl_put_header(char *buf, int type, int flags);
 struct ifinfomsg *nl_put_ifinfo(struct nlmsghdr *nlh, int ifindex);

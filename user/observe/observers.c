@@ -96,7 +96,7 @@ int observers_probe(struct observers *s, int src_netns_fd, int src_ifindex, stru
 	id = (uint16_t)((getpid() ^ (unsigned int)time(NULL)) | 0x8000);
 	memset(sum, 0, sizeof(*sum));
 	sum->id = id;
-	err = prober_open(&pr, src_netns_fd, dst, id);
+	err = prober_open(&pr, src_netns_fd, dst, id, count);
 	if (err)
 		return err;
 	if (src_ifindex > 0)
@@ -108,12 +108,12 @@ int observers_probe(struct observers *s, int src_netns_fd, int src_ifindex, stru
 		    err != -EPERM && err != -EACCES)
 			break;
 		err = 0;
-		prober_recv(&pr, seq < count ? interval_ms : 0, 0);
+		prober_recv(&pr, seq < count ? interval_ms : 0, 0, s->stop);
 		collector_drain(&s->col);
 	}
 	for (int waited = 0; !err && !*s->stop && pr.received < pr.sent &&
 	     waited < REPLY_TIMEOUT_MS; waited += 50) {
-		prober_recv(&pr, 50, 1);
+		prober_recv(&pr, 50, 1, s->stop);
 		collector_drain(&s->col);
 	}
 	sleep_ms(SETTLE_MS);

@@ -2,7 +2,6 @@
 #include <string.h>
 #include "report/verdict.h"
 
-#define CMD_TEXT_MAX 2048
 
 /* Characters a POSIX shell takes literally in an unquoted word. */
 static int plain(const char *s)

@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include "model/verdict.h"
 
+/* Room for any command a verdict can hold, every byte quoted. */
+#define CMD_TEXT_MAX 16384
+
 /* s quoted for a POSIX shell only where it needs it: abc, 'a b', 'it'\''s'. */
 const char *shell_quote(const char *s, char *buf, int size);
 /*
