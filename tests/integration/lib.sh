@@ -78,3 +78,26 @@ expect_no_leftovers() {
 	left+=$(nstrace_progs)
 	if [ -z "$left" ]; then pass "$desc"; else fail "$desc: left $left"; fi
 }
+
+# in_sandbox SCRIPT: runs bash SCRIPT in a mount namespace with a /run of its
+# own (tmpfs: its own /run/netns and lab lock) and a network namespace of its
+# own, so machine-wide commands (down --all, --orphans, the lab lock) see only
+# the labs made inside it. The script is run only after proving the sandbox
+# is private: a fresh /run, another network namespace, no trace of the
+# canary namespace $UNIQ-canary made outside. Exit code: the script's, or 99.
+in_sandbox() {
+	local script=$1 outer_net
+	outer_net=$(readlink /proc/self/ns/net)
+	ip netns add "$UNIQ-canary" || return 99
+	unshare --mount --net --propagation private env OUTER_NET="$outer_net" CANARY="$UNIQ-canary" LIB="$LIB" \
+		NSTRACE="$NSTRACE" bash -c '
+		mount -t tmpfs -o mode=0755 "nstrace-sandbox" /run || exit 99
+		[ -z "$(ls -A /run)" ] || exit 99
+		[ "$(readlink /proc/self/ns/net)" != "$OUTER_NET" ] || exit 99
+		[ ! -e "/run/netns/$CANARY" ] || exit 99
+		[ "$(ip -o link show | wc -l)" -eq 1 ] || exit 99
+		. "$0"' "$script"
+	local rc=$?
+	ip netns del "$UNIQ-canary"
+	return $rc
+}

@@ -378,7 +378,7 @@ int cmd_run(int argc, char **argv)
 		return ret < 0 ? EXIT_PASS : ret;
 	/* --lab NAME traces that lab, which must exist; --new (or no --lab) builds one. */
 	existing = o.lab_given && !o.new_lab;
-	if ((ret = check_run(&o, existing)) || (ret = require_root("run", ROOT_FOR_LABS)))
+	if ((ret = check_run(&o, existing)) || (ret = require_root("run", existing ? "it loads BPF programs and enters the lab's namespaces" : ROOT_FOR_LABS)))
 		return ret;
 	if (existing && !lab_exists(o.cfg.name)) {
 		err_msg("run: no lab named '%s' (see '%s status'; add --new to build it)", o.cfg.name, prog);

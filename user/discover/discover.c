@@ -282,9 +282,14 @@ static int open_src(struct discovery *d, const char *opt, const char *src, char 
 	fd = err ? err : netns_open(path);
 	err = fd < 0 ? fd : netns_check(fd);
 	if (err == -ENOTNAM || err == -EPROTOTYPE) {
+		struct stat st;
+		const char *what = err == -EPROTOTYPE ? "a namespace of another kind" :
+				   fstat(fd, &st) ? "no namespace" : S_ISDIR(st.st_mode) ? "a directory" :
+				   S_ISREG(st.st_mode) && !st.st_size ? "an empty file" :
+				   S_ISREG(st.st_mode) ? "a regular file" : "not a namespace file";
+
 		snprintf(msg, msglen, "%s '%s' is not a network namespace (%s is %s): give a name under "
-			 NETNS_RUN_DIR ", a PID, or a file such as /proc/PID/ns/net", opt, src, path,
-			 err == -EPROTOTYPE ? "a namespace of another kind" : "no namespace file");
+			 NETNS_RUN_DIR ", a PID, or a file such as /proc/PID/ns/net", opt, src, path, what);
 	} else if (err) {
 		snprintf(msg, msglen, "no network namespace %s '%s' (%s: %s): give a name under "
 			 NETNS_RUN_DIR ", a PID, or a namespace file", opt, src, path, strerror(-err));
