@@ -361,9 +361,9 @@ static int check_route(struct walk *w, int sns, struct in_addr dst, struct nl_li
 		return err;
 	}
 	if (type != RTN_UNICAST) {
-		snprintf(msg, msglen, "--to %s is %s for %s: nstrace traces echo requests to one other host",
-			 a, type == RTN_BROADCAST ? "a broadcast address" : type == RTN_LOCAL ? "an address of its own" :
-			 type == RTN_MULTICAST ? "a multicast address" : "not a unicast destination", label);
+		snprintf(msg, msglen, "--to %s is %s %s (its routes say so): nstrace traces echo requests to one other host",
+			 a, type == RTN_BROADCAST ? "a broadcast address for" : type == RTN_LOCAL ? "an address of" :
+			 type == RTN_MULTICAST ? "a multicast address for" : "no unicast destination for", label);
 		return -EINVAL;
 	}
 	if (strcmp(out->kind, "veth") || out->link_netnsid < 0) {
