@@ -96,7 +96,8 @@ static int error_cb(const struct nlmsghdr *nlh, void *data)
 			mnl_attr_parse(nlh, off, ext_ack_cb, x->nl);
 	}
 	if (err->error < 0) {
-		errno = -err->error;
+		/* An errno, or nonsense (INT_MIN does not even negate). */
+		errno = err->error >= -4095 ? -err->error : EBADMSG;
 		return MNL_CB_ERROR;
 	}
 	return MNL_CB_STOP;
@@ -140,11 +141,38 @@ static void drain_dump(struct nl *nl, char *buf)
 	}
 }
 
+/*
+ * Every message lies within the buffer, padding included. libmnl's
+ * mnl_nlmsg_ok() compares the length as an int (2^31 and more pass as
+ * negative), and its attribute walk runs to the aligned end of a message.
+ */
+static int frames_ok(const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len >= sizeof(struct nlmsghdr)) {
+		const struct nlmsghdr *h = (const void *)p;
+		size_t step = MNL_ALIGN((size_t)h->nlmsg_len);
+
+		if (h->nlmsg_len < sizeof(*h) || step > len)
+			return 0;
+		if (step >= len)
+			break;
+		p += step;
+		len -= step;
+	}
+	return 1;
+}
+
 /* One recv()'s worth of replies through cb; libmnl's verdict (MNL_CB_*), errno on error. */
 static int run_replies(struct nl *nl, const void *buf, size_t len, unsigned int seq, mnl_cb_t cb, void *data)
 {
 	struct exchange x = { nl, cb, data };
 
+	if (!frames_ok(buf, len)) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
 	return mnl_cb_run2(buf, len, seq, nl->portid, data_cb, &x, control_cbs, NLMSG_MIN_TYPE);
 }
 

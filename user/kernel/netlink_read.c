@@ -35,30 +35,30 @@ struct attr_table {
 #define TABLE(rules, tb) { (rules), (int)(sizeof(rules) / sizeof((rules)[0])) - 1, (tb) }
 
 static const struct attr_rule link_rules[IFLA_LINK_NETNSID + 1] = {
-	[IFLA_IFNAME] = { MNL_TYPE_NUL_STRING },
-	[IFLA_IFALIAS] = { MNL_TYPE_NUL_STRING },
-	[IFLA_OPERSTATE] = { MNL_TYPE_U8 },
-	[IFLA_ADDRESS] = { MNL_TYPE_BINARY },		/* 6 on Ethernet; other lengths are not ours to read */
-	[IFLA_MASTER] = { MNL_TYPE_U32 },
-	[IFLA_LINK] = { MNL_TYPE_U32 },
-	[IFLA_LINK_NETNSID] = { MNL_TYPE_U32 },
-	[IFLA_GROUP] = { MNL_TYPE_U32 },
-	[IFLA_LINKINFO] = { MNL_TYPE_NESTED },
-	[IFLA_PROTINFO] = { MNL_TYPE_BINARY },		/* nested, or one byte from old kernels */
+	[IFLA_IFNAME] = { MNL_TYPE_NUL_STRING, 0 },
+	[IFLA_IFALIAS] = { MNL_TYPE_NUL_STRING, 0 },
+	[IFLA_OPERSTATE] = { MNL_TYPE_U8, 0 },
+	[IFLA_ADDRESS] = { MNL_TYPE_BINARY, 0 },		/* 6 on Ethernet; other lengths are not ours to read */
+	[IFLA_MASTER] = { MNL_TYPE_U32, 0 },
+	[IFLA_LINK] = { MNL_TYPE_U32, 0 },
+	[IFLA_LINK_NETNSID] = { MNL_TYPE_U32, 0 },
+	[IFLA_GROUP] = { MNL_TYPE_U32, 0 },
+	[IFLA_LINKINFO] = { MNL_TYPE_NESTED, 0 },
+	[IFLA_PROTINFO] = { MNL_TYPE_BINARY, 0 },		/* nested, or one byte from old kernels */
 };
 static const struct attr_rule linkinfo_rules[IFLA_INFO_DATA + 1] = {
-	[IFLA_INFO_KIND] = { MNL_TYPE_NUL_STRING },
-	[IFLA_INFO_DATA] = { MNL_TYPE_NESTED },
+	[IFLA_INFO_KIND] = { MNL_TYPE_NUL_STRING, 0 },
+	[IFLA_INFO_DATA] = { MNL_TYPE_NESTED, 0 },
 };
 static const struct attr_rule bridge_rules[IFLA_BR_NF_CALL_ARPTABLES + 1] = {
-	[IFLA_BR_NF_CALL_IPTABLES] = { MNL_TYPE_U8 },
-	[IFLA_BR_NF_CALL_ARPTABLES] = { MNL_TYPE_U8 },
+	[IFLA_BR_NF_CALL_IPTABLES] = { MNL_TYPE_U8, 0 },
+	[IFLA_BR_NF_CALL_ARPTABLES] = { MNL_TYPE_U8, 0 },
 };
 static const struct attr_rule port_rules[IFLA_BRPORT_ISOLATED + 1] = {
-	[IFLA_BRPORT_STATE] = { MNL_TYPE_U8 },
-	[IFLA_BRPORT_LEARNING] = { MNL_TYPE_U8 },
-	[IFLA_BRPORT_UNICAST_FLOOD] = { MNL_TYPE_U8 },
-	[IFLA_BRPORT_ISOLATED] = { MNL_TYPE_U8 },
+	[IFLA_BRPORT_STATE] = { MNL_TYPE_U8, 0 },
+	[IFLA_BRPORT_LEARNING] = { MNL_TYPE_U8, 0 },
+	[IFLA_BRPORT_UNICAST_FLOOD] = { MNL_TYPE_U8, 0 },
+	[IFLA_BRPORT_ISOLATED] = { MNL_TYPE_U8, 0 },
 };
 static const struct attr_rule addr_rules[IFA_LOCAL + 1] = {
 	[IFA_ADDRESS] = { MNL_TYPE_BINARY, 4 },
@@ -66,12 +66,12 @@ static const struct attr_rule addr_rules[IFA_LOCAL + 1] = {
 };
 static const struct attr_rule route_rules[RTA_TABLE + 1] = {
 	[RTA_DST] = { MNL_TYPE_BINARY, 4 },
-	[RTA_OIF] = { MNL_TYPE_U32 },
+	[RTA_OIF] = { MNL_TYPE_U32, 0 },
 	[RTA_GATEWAY] = { MNL_TYPE_BINARY, 4 },
-	[RTA_TABLE] = { MNL_TYPE_U32 },
+	[RTA_TABLE] = { MNL_TYPE_U32, 0 },
 };
 static const struct attr_rule nsid_rules[NETNSA_NSID + 1] = {
-	[NETNSA_NSID] = { MNL_TYPE_U32 },
+	[NETNSA_NSID] = { MNL_TYPE_U32, 0 },
 };
 
 static int table_cb(const struct nlattr *attr, void *data)
