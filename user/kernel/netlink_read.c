@@ -529,19 +529,20 @@ int nl_route_get_oif(struct nl *nl, struct in_addr dst)
 
 /* ---- recorded replies (unit tests, fuzzing): the same callbacks, on bytes ---- */
 
+/* As dump_request() does: our callback's own reason before libmnl's errno. */
+static int replay_error(int err, const struct growable *g)
+{
+	return g->error ? g->error : err;
+}
+
 int nl_link_replay(const void *links, size_t len, const void *ports, size_t plen, struct nl_link **out)
 {
 	struct growable g = { .size = sizeof(struct nl_link) };
 	struct nl nl = {};
-	int err = nl_replay(&nl, links, len, link_cb, &g);
+	int err = replay_error(nl_replay(&nl, links, len, link_cb, &g), &g);
 
-	if (!err && g.error)
-		err = g.error;
-	if (!err && ports) {
-		err = nl_replay(&nl, ports, plen, port_cb, &g);
-		if (!err && g.error)
-			err = g.error;
-	}
+	if (!err && ports)
+		err = replay_error(nl_replay(&nl, ports, plen, port_cb, &g), &g);
 	return dump_result(&g, err, (void **)out);
 }
 
@@ -549,18 +550,18 @@ int nl_addr_replay(const void *buf, size_t len, struct nl_addr **out)
 {
 	struct growable g = { .size = sizeof(struct nl_addr) };
 	struct nl nl = {};
-	int err = nl_replay(&nl, buf, len, addr_cb, &g);
+	int err = replay_error(nl_replay(&nl, buf, len, addr_cb, &g), &g);
 
-	return dump_result(&g, err ? err : g.error, (void **)out);
+	return dump_result(&g, err, (void **)out);
 }
 
 int nl_route_replay(const void *buf, size_t len, struct nl_route **out)
 {
 	struct growable g = { .size = sizeof(struct nl_route) };
 	struct nl nl = {};
-	int err = nl_replay(&nl, buf, len, route_cb, &g);
+	int err = replay_error(nl_replay(&nl, buf, len, route_cb, &g), &g);
 
-	return dump_result(&g, err ? err : g.error, (void **)out);
+	return dump_result(&g, err, (void **)out);
 }
 
 int nl_answer_replay(const void *buf, size_t len, int *nsid, int *oif, int *type, char *ext_ack, size_t size)
@@ -575,5 +576,5 @@ int nl_answer_replay(const void *buf, size_t len, int *nsid, int *oif, int *type
 	*oif = r.value;
 	*type = r.type;
 	snprintf(ext_ack, size, "%s", nl.ext_ack);
-	return err ? err : n.err ? n.err : r.err;
+	return n.err ? n.err : r.err ? r.err : err;
 }
