@@ -127,7 +127,7 @@ static int down_one(const char *name, const struct down_opts *o, int *removed)
 
 	if (owner.pid) {
 		lab_owner_cmdline(&owner, cmd, sizeof(cmd));
-		err_msg("down: lab '%s' belongs to pid %d (%s), which removes it when it ends: stop that first",
+		err_msg("down: lab '%s' belongs to pid %d (%s), still running: stop it first ('run' removes its lab when it ends)",
 			name, owner.pid, cmd[0] ? cmd : "?");
 		return EXIT_ENV;
 	}

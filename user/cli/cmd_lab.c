@@ -85,7 +85,8 @@ static int print_owner(const struct lab *lab)
 		return 0;
 	lab_owner_cmdline(&lab->owner, cmd, sizeof(cmd));
 	if (lab_owner_alive(&lab->owner)) {
-		printf("  owned by pid %d (%s): it removes the lab when it ends\n", lab->owner.pid, cmd[0] ? cmd : "?");
+		printf("  owned by pid %d (%s), running: 'run' removes its lab when it ends\n", lab->owner.pid,
+		       cmd[0] ? cmd : "?");
 		return 0;
 	}
 	printf("  ORPHANED: its owner, pid %d, died without removing it: '%s down --orphans' (or --lab %s) removes it\n",

@@ -114,8 +114,10 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 			return -1;
 		default:
 			r = parse_lab_option(opt, optarg, &o->cfg);
+			if (r > 0)
+				fputs(run_usage, stderr);
 			if (r)
-				return r > 0 ? fputs(run_usage, stderr), EXIT_USAGE : EXIT_USAGE;
+				return EXIT_USAGE;
 			o->lab_given |= opt == OPT_LAB;
 			if (opt != OPT_LAB && !o->build_opt)
 				o->build_opt = lab_option_name(opt);
@@ -378,7 +380,10 @@ int cmd_run(int argc, char **argv)
 		return ret < 0 ? EXIT_PASS : ret;
 	/* --lab NAME traces that lab, which must exist; --new (or no --lab) builds one. */
 	existing = o.lab_given && !o.new_lab;
-	if ((ret = check_run(&o, existing)) || (ret = require_root("run", existing ? "it loads BPF programs and enters the lab's namespaces" : ROOT_FOR_LABS)))
+	ret = check_run(&o, existing);
+	if (!ret)
+		ret = require_root("run", existing ? "it loads BPF programs and enters the lab's namespaces" : ROOT_FOR_LABS);
+	if (ret)
 		return ret;
 	if (existing && !lab_exists(o.cfg.name)) {
 		err_msg("run: no lab named '%s' (see '%s status'; add --new to build it)", o.cfg.name, prog);
