@@ -267,12 +267,14 @@ int cmd_down(int argc, char **argv)
 	}
 	ret = n && o.all ? confirm_all(names, n, &o) : 0;
 	for (int i = 0, stop = ret; !stop && i < n; i++) {
-		int r = down_one(names[i], &o, &removed);
+		int r = stop_requested ? EXIT_FAIL : down_one(names[i], &o, &removed);
 
 		/* One lab that stays (owned by a live run, or refused by the kernel) does not stop the others. */
 		if (r && !ret)
 			ret = r;
 		stop = r == EXIT_FAIL;	/* interrupted */
+		if (stop && stop_requested)
+			err_msg("down: interrupted: %d lab(s) not removed", n - i);
 	}
 	if (!n)
 		printf(o.orphans ? "no orphaned labs\n" : "no labs\n");
