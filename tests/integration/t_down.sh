@@ -99,7 +99,7 @@ expect_exit 0 "down --orphans with none left" down --orphans
 expect_out "says there are none" "no orphaned labs"
 
 # The lab lock: waiting says who holds it, and Ctrl-C gives up with nothing built.
-flock /run/nstrace.lock sleep 60 &
+flock --no-fork /run/nstrace.lock sleep 60 &
 holder=$!
 sleep 0.3
 "$N" up --isolated --lab locked >"$OUT" 2>&1 &
