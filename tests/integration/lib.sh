@@ -69,13 +69,20 @@ nstrace_progs() {
 }
 
 # Nothing of lab $1 anywhere: namespaces, /run/netns, root links carrying its mark, BPF links.
+# The kernel frees a namespace and a program some time after their last
+# reference goes (deferred work, RCU): under load that can take a while, so
+# look again for up to 3 s before calling anything left.
 expect_no_leftovers() {
-	local lab=$1 desc=${2:-"nothing of lab $1 remains"} left=""
-	sleep 0.2
-	left+=$(ip netns list 2>/dev/null | awk '{print $1}' | grep "^$lab-" || true)
-	left+=$(ls /run/netns 2>/dev/null | grep "^$lab-" || true)
-	left+=$(ip -o -d link show 2>/dev/null | grep -F "nstrace:$lab:" | awk -F': ' '{print $2}' || true)
-	left+=$(nstrace_progs)
+	local lab=$1 desc=${2:-"nothing of lab $1 remains"} left="" i
+	for i in $(seq 1 30); do
+		sleep 0.1
+		left=""
+		left+=$(ip netns list 2>/dev/null | awk '{print $1}' | grep "^$lab-" || true)
+		left+=$(ls /run/netns 2>/dev/null | grep "^$lab-" || true)
+		left+=$(ip -o -d link show 2>/dev/null | grep -F "nstrace:$lab:" | awk -F': ' '{print $2}' || true)
+		left+=$(nstrace_progs)
+		[ -z "$left" ] && break
+	done
 	if [ -z "$left" ]; then pass "$desc"; else fail "$desc: left $left"; fi
 }
 
