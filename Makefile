@@ -109,7 +109,7 @@ $(OUTPUT)/nstrace: $(OBJS)
 
 $(OUTPUT)/tests/%: tests/unit/%.c $(PURE_OBJS) $(CODEC_OBJS) | $(OUTPUT)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit $^ $(MNL_LIBS) -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit $(filter %.c %.o,$^) $(MNL_LIBS) -o $@
 
 unit-bins: $(UNIT_BINS)
 

@@ -50,7 +50,7 @@ static const struct nl_link *by_name(const struct nl_link *l, int n, const char 
 
 static void recorded_replies(void)
 {
-	char *buf = NULL, ack[256];
+	char *buf = NULL, *lbuf, *pbuf, ack[256];
 	size_t len = slurp(CORPUS "fuzz_netlink_link/bridge-and-veths", &buf), split;
 	const struct nl_link *br, *p1, *lo;
 	struct nl_link *links;
@@ -60,7 +60,12 @@ static void recorded_replies(void)
 
 	CHECK(len > 2, "recorded link dump is there");
 	split = (unsigned char)buf[0] | (size_t)(unsigned char)buf[1] << 8;
-	n = nl_link_replay(buf + 2, split, buf + 2 + split, len - 2 - split, &links);
+	/* Replies are read in place, 4-byte aligned as recv() leaves them: each dump in a buffer of its own. */
+	lbuf = malloc(split);
+	pbuf = malloc(len - 2 - split);
+	memcpy(lbuf, buf + 2, split);
+	memcpy(pbuf, buf + 2 + split, len - 2 - split);
+	n = nl_link_replay(lbuf, split, pbuf, len - 2 - split, &links);
 	CHECK(n == 4, "recorded link dump: lo, the bridge and two ports");
 	br = by_name(links, n, "br0");
 	p1 = by_name(links, n, "veth-br1");
@@ -74,10 +79,13 @@ static void recorded_replies(void)
 	CHECK(p1 && p1->link_netnsid >= 0 && p1->link > 0, "veth-br1: its peer in another namespace");
 	CHECK(lo && lo->ifindex == 1 && !strcmp(lo->alias, "nstrace:rbt-cap:host"), "lo: index 1, the host mark");
 	CHECK(br && br->group == 0 && p1->group == 0, "marked links left the build group");
+	free(links);
 
-	err = nl_link_replay(buf + 2, split, NULL, 0, &links);
+	err = nl_link_replay(lbuf, split, NULL, 0, &links);
 	CHECK(err == 4 && by_name(links, n, "veth-br1")->port_state == -1, "without the AF_BRIDGE dump: no port state");
 	free(links);
+	free(lbuf);
+	free(pbuf);
 	free(buf);
 
 	len = slurp(CORPUS "fuzz_netlink_addr/addresses", &buf);
