@@ -34,7 +34,9 @@ LINK_NOTE    = $(if $(STATIC_LIBS),$(STATIC_NOTE),$(DYNAMIC_NOTE))
 
 CFLAGS   ?= -O2 -g
 CFLAGS   += -Wall -Wextra -Werror -std=gnu11 -Iinclude -I$(OUTPUT) -Iuser -MMD -MP
-ALL_CFLAGS = $(CFLAGS) $(PKG_CFLAGS)
+# Sanitizer and fuzzing builds add their flags here (check-asan, fuzz), never to CFLAGS.
+EXTRA_CFLAGS ?=
+ALL_CFLAGS = $(CFLAGS) $(EXTRA_CFLAGS) $(PKG_CFLAGS)
 LDLIBS   += $(PKG_LIBS)
 # One vmlinux/vmlinux.h for every arch: the programs read kernel structs only
 # through CO-RE and use nothing arch-specific (no pt_regs, no kprobes), so
@@ -62,10 +64,21 @@ SKELS     := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.skel.h,$(BPF_SRCS))
 BENCH_BINS := $(OUTPUT)/bench/floor.bpf.o $(OUTPUT)/bench/floor
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
+# Besides the pure layers, unit tests replay recorded netlink replies and marks.
+CODEC_OBJS := $(patsubst %,$(OUTPUT)/user/%.o,lab/mark lab/config kernel/netlink kernel/netlink_read kernel/netlink_link kernel/netns)
+MNL_LIBS   = $(shell $(PKG_CONFIG) --libs libmnl 2>/dev/null)
+
+# Sanitizers (check-asan) and libFuzzer targets (fuzz): clang, each in a build of its own.
+SAN_FLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_FLAGS := $(SAN_FLAGS) -fsanitize=fuzzer-no-link
+FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(sort $(wildcard tests/fuzz/*.c)))
+ASAN_OUT   ?= $(OUTPUT)/asan
+FUZZ_OUT   ?= $(OUTPUT)/fuzz
+FUZZ_SECONDS ?= 60
 
 .DELETE_ON_ERROR:
 .PHONY: all bpf clean deps check-deps run test unit-test unit-bins integration-test vmlinux bench bench-bins \
-	bench-cost bench-startup bench-lab bench-stream install uninstall
+	bench-cost bench-startup bench-lab bench-stream install uninstall check-asan fuzz fuzz-bins fuzz-run
 
 all: $(OUTPUT)/nstrace
 
@@ -112,9 +125,9 @@ $(OUTPUT)/nstrace: $(OBJS)
 	$(Q)printf '  %-8s %s\n' $(LINK_NOTE)
 	$(Q)$(CC) $(ALL_CFLAGS) $^ $(LDLIBS) -o $@
 
-$(OUTPUT)/tests/%: tests/unit/%.c $(PURE_OBJS) | $(OUTPUT)/tests
+$(OUTPUT)/tests/%: tests/unit/%.c $(PURE_OBJS) $(CODEC_OBJS) | $(OUTPUT)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit $^ -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit $(filter %.c %.o,$^) $(MNL_LIBS) -o $@
 
 unit-bins: $(UNIT_BINS)
 
@@ -132,8 +145,33 @@ unit-test:
 	$(Q)./tests/run.sh --unit-only
 
 test: deps
-	$(Q)$(MAKE) --no-print-directory all unit-bins
+	$(Q)$(MAKE) --no-print-directory all unit-bins fuzz
 	$(Q)./tests/run.sh
+
+# The unit tests and a few real commands, built with AddressSanitizer and UBSan.
+check-asan: deps
+	$(Q)$(MAKE) --no-print-directory OUTPUT=$(ASAN_OUT) CC=$(CLANG) EXTRA_CFLAGS="$(SAN_FLAGS)" all unit-bins
+	$(Q)./tests/asan.sh $(ASAN_OUT)
+
+# Every tests/fuzz/NAME.c is a libFuzzer target: $(FUZZ_OUT)/bin/NAME.
+fuzz:
+	$(Q)$(MAKE) --no-print-directory OUTPUT=$(FUZZ_OUT) CC=$(CLANG) EXTRA_CFLAGS="$(FUZZ_FLAGS)" fuzz-bins
+
+fuzz-bins: $(patsubst %,$(OUTPUT)/bin/%,$(FUZZ_NAMES))
+
+$(OUTPUT)/libnstrace.a: $(filter-out $(OUTPUT)/user/cli/main.o,$(OBJS))
+	$(call msg,AR,$@)
+	$(Q)ar rcs $@ $^
+
+$(OUTPUT)/bin/%: tests/fuzz/%.c $(OUTPUT)/libnstrace.a
+	$(call msg,FUZZ,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -Itests/unit $< $(OUTPUT)/libnstrace.a $(LDLIBS) -o $@
+
+# Each target for FUZZ_SECONDS (default 60), from the committed seeds.
+fuzz-run: fuzz
+	$(Q)./tests/fuzz_run.sh $(FUZZ_OUT)/bin $(FUZZ_SECONDS)
+
 
 # Benchmarks (root): lab build vs an ip script, observer cost, start-up. Not tests.
 bench: deps
@@ -178,4 +216,4 @@ uninstall:
 clean:
 	rm -rf $(OUTPUT)
 
--include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/user/*/*.d $(OUTPUT)/tests/*.d $(OUTPUT)/bench/*.d)
+-include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/user/*/*.d $(OUTPUT)/tests/*.d $(OUTPUT)/bench/*.d $(OUTPUT)/bin/*.d)

@@ -48,9 +48,12 @@ install_needs=(
 	"tshark:wireshark-cli:wireshark-cli:tshark"
 	"graphviz:graphviz:graphviz:dot"
 	"jq:jq:jq:jq"
+	"libclang-rt-dev:compiler-rt:compiler-rt:clang-rt:fuzzer"
 )
 
 has_cmd() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/sbin/$1" ] || [ -x "$1" ]; }
+# clang's runtime library NAME (libFuzzer, the sanitizers): make fuzz and check-asan link it.
+has_clang_rt() { has_cmd "$CLANG" && [ -e "$("$CLANG" -print-runtime-dir 2>/dev/null)/libclang_rt.$1-$(uname -m).a" ]; }
 
 present() {
 	local how=${1%% *} what=${1#* }
@@ -78,6 +81,7 @@ for n in "${install_needs[@]}"; do
 	IFS=: read -r deb fedora arch proof <<<"$n"
 	case "$proof" in
 	/*) [ -e "$proof" ] ;;
+	clang-rt:*) has_clang_rt "${proof#clang-rt:}" ;;
 	*) has_cmd "$proof" ;;
 	esac && continue
 	missing+=("$deb")

@@ -47,6 +47,12 @@ if [ ${#filters[@]} -eq 0 ]; then
 	# The architecture: layers, pure layers, sizes (tests/layers.sh), and that check's own test.
 	unit layers tests/layers.sh
 	unit layers_selftest tests/layers_selftest.sh
+	# Every fuzz target briefly from its seeds ('make fuzz-run' runs them for a minute each).
+	if ls build/fuzz/bin/fuzz_* >/dev/null 2>&1; then
+		unit fuzz tests/fuzz_run.sh build/fuzz/bin "${NSTRACE_FUZZ_SECONDS:-3}"
+	else
+		echo "SKIP fuzz smoke: no build/fuzz/bin (make fuzz; make test builds it)" >>"$results"
+	fi
 fi
 
 if [ "$unit_only" -eq 0 ]; then

@@ -86,19 +86,42 @@ nstrace_progs() {
 }
 
 # Nothing of lab $1 anywhere: namespaces, /run/netns, root links carrying its mark, BPF links.
+# The kernel frees a namespace and a program some time after their last
+# reference goes (deferred work, RCU): under load that can take a while, so
+# look again for up to 3 s before calling anything left.
 expect_no_leftovers() {
-	local lab=$1 desc=${2:-"nothing of lab $1 remains"} left=""
-	sleep 0.2
-	left+=$(ip netns list 2>/dev/null | awk '{print $1}' | grep "^$lab-" || true)
-	left+=$(ls /run/netns 2>/dev/null | grep "^$lab-" || true)
-	left+=$(ip -o -d link show 2>/dev/null | grep -F "nstrace:$lab:" | awk -F': ' '{print $2}' || true)
-	# The kernel frees a program after its last link goes, in an RCU callback
-	# (tracing programs: after an RCU tasks-trace grace period, up to a
-	# second under load): only one still there after 2 s is a leak.
-	for _ in 1 2 3 4 5 6 7 8 9 10; do
-		[ -z "$(nstrace_progs)" ] && break
-		sleep 0.2
+	local lab=$1 desc=${2:-"nothing of lab $1 remains"} left="" i
+	for i in $(seq 1 30); do
+		sleep 0.1
+		left=""
+		left+=$(ip netns list 2>/dev/null | awk '{print $1}' | grep "^$lab-" || true)
+		left+=$(ls /run/netns 2>/dev/null | grep "^$lab-" || true)
+		left+=$(ip -o -d link show 2>/dev/null | grep -F "nstrace:$lab:" | awk -F': ' '{print $2}' || true)
+		left+=$(nstrace_progs)
+		[ -z "$left" ] && break
 	done
-	left+=$(nstrace_progs)
 	if [ -z "$left" ]; then pass "$desc"; else fail "$desc: left $left"; fi
+}
+
+# in_sandbox SCRIPT: runs bash SCRIPT in a mount namespace with a /run of its
+# own (tmpfs: its own /run/netns and lab lock) and a network namespace of its
+# own, so machine-wide commands (down --all, --orphans, the lab lock) see only
+# the labs made inside it. The script is run only after proving the sandbox
+# is private: a fresh /run, another network namespace, no trace of the
+# canary namespace $UNIQ-canary made outside. Exit code: the script's, or 99.
+in_sandbox() {
+	local script=$1 outer_net
+	outer_net=$(readlink /proc/self/ns/net)
+	ip netns add "$UNIQ-canary" || return 99
+	unshare --mount --net --propagation private env OUTER_NET="$outer_net" CANARY="$UNIQ-canary" LIB="$LIB" \
+		NSTRACE="$NSTRACE" bash -c '
+		mount -t tmpfs -o mode=0755 "nstrace-sandbox" /run || exit 99
+		[ -z "$(ls -A /run)" ] || exit 99
+		[ "$(readlink /proc/self/ns/net)" != "$OUTER_NET" ] || exit 99
+		[ ! -e "/run/netns/$CANARY" ] || exit 99
+		[ "$(ip -o link show | wc -l)" -eq 1 ] || exit 99
+		. "$0"' "$script"
+	local rc=$?
+	ip netns del "$UNIQ-canary"
+	return $rc
 }

@@ -52,9 +52,9 @@ table=$(sed -n '/^### Exit codes/,/^##[^#]/p' "$ROOT/README.md" | sed -n 's/^| \
 [ "$table" = "0 1 2 3 N " ] && pass "README exit code table rows: $table" || fail "README exit code table rows: '$table'"
 for code in $table; do
 	case $code in
-	0) expect_exit 0 "README row 0: every probe answered" run --isolated --lab "$lab-e0" --count 1
+	0) expect_exit 0 "README row 0: every probe answered" run --new --isolated --lab "$lab-e0" --count 1
 	   expect_exit 0 "README row 0: other commands done" faults ;;
-	1) expect_exit 1 "README row 1: a probe not answered" run --break forward-drop --lab "$lab-e1" --count 1 --quiet
+	1) expect_exit 1 "README row 1: a probe not answered" run --new --break forward-drop --lab "$lab-e1" --count 1 --quiet
 	   run_nst up --isolated --lab "$lab-e1"
 	   ip netns exec "$lab-e1-ns2" ip link set veth-ns2 down
 	   expect_exit 1 "README row 1: status saw a change" status --lab "$lab-e1"
@@ -68,7 +68,7 @@ for code in $table; do
 	   run_nst down --lab "$lab-e3"
 	   setpriv --reuid=65534 --regid=65534 --clear-groups "$NSTRACE" run >"$OUT" 2>&1
 	   [ $? -eq 3 ] && pass "README row 3: not root (exit 3)" || fail "README row 3: not root"
-	   expect_exit 3 "README row 3: an output file that cannot be written" run --isolated --lab "$lab-e3" --pcap /nonexistent/x.pcapng ;;
+	   expect_exit 3 "README row 3: an output file that cannot be written" run --new --isolated --lab "$lab-e3" --pcap /nonexistent/x.pcapng ;;
 	N) run_nst up --isolated --lab "$lab-en"
 	   on_exit "$NSTRACE" down --lab "$lab-en"
 	   expect_exit 7 "README row N: exec gives the command's exit code" exec --lab "$lab-en" ns1 -- sh -c 'exit 7'
@@ -79,24 +79,24 @@ done
 expect_no_leftovers "$lab-e0"
 
 # Colour only on a terminal; NO_COLOR and --no-color turn it off.
-script -qec "$NSTRACE run --isolated --lab $lab-c --count 1 --quiet" /dev/null >"$OUT" 2>&1
+script -qec "$NSTRACE run --new --isolated --lab $lab-c --count 1 --quiet" /dev/null >"$OUT" 2>&1
 grep -q $'\033\\[' "$OUT" && pass "colour on a terminal" || fail "colour on a terminal"
-script -qec "NO_COLOR=1 $NSTRACE run --isolated --lab $lab-c --count 1 --quiet" /dev/null >"$OUT" 2>&1
+script -qec "NO_COLOR=1 $NSTRACE run --new --isolated --lab $lab-c --count 1 --quiet" /dev/null >"$OUT" 2>&1
 grep -q $'\033\\[' "$OUT" && fail "NO_COLOR: no colour" || pass "NO_COLOR: no colour"
-script -qec "$NSTRACE run --isolated --lab $lab-c --count 1 --quiet --no-color" /dev/null >"$OUT" 2>&1
+script -qec "$NSTRACE run --new --isolated --lab $lab-c --count 1 --quiet --no-color" /dev/null >"$OUT" 2>&1
 grep -q $'\033\\[' "$OUT" && fail "--no-color: no colour" || pass "--no-color: no colour"
-run_nst run --isolated --lab "$lab-c" --count 1 --quiet
+run_nst run --new --isolated --lab "$lab-c" --count 1 --quiet
 grep -q $'\033\\[' "$OUT" && fail "not a terminal: no colour" || pass "not a terminal: no colour"
 
 # ASCII when the locale is not UTF-8; every line within 100 columns either way.
-LC_ALL=C "$NSTRACE" run --break forward-drop --lab "$lab-a" --count 2 --explain >"$OUT" 2>&1
+LC_ALL=C "$NSTRACE" run --new --break forward-drop --lab "$lab-a" --count 2 --explain >"$OUT" 2>&1
 n=$(tr -d '\000-\177' <"$OUT" | wc -c)
 [ "$n" -eq 0 ] && pass "LC_ALL=C: ASCII only" || fail "LC_ALL=C: $n bytes outside ASCII"
 expect_out "LC_ALL=C: arrows as ->" "NS1 (veth-ns1) -> veth-br1 -> br0*   x dropped"
 expect_out "LC_ALL=C: us for µs" " us  ns1"
 w=$(LC_ALL=C wc -L <"$OUT")
 [ "$w" -le 100 ] && pass "LC_ALL=C: widest line $w columns" || fail "LC_ALL=C: widest line $w columns"
-LC_ALL=C.UTF-8 "$NSTRACE" run --break forward-drop --lab "$lab-a" --count 2 --explain >"$OUT" 2>&1
+LC_ALL=C.UTF-8 "$NSTRACE" run --new --break forward-drop --lab "$lab-a" --count 2 --explain >"$OUT" 2>&1
 w=$(LC_ALL=C.UTF-8 wc -L <"$OUT")
 [ "$w" -le 100 ] && pass "UTF-8: widest line $w columns" || fail "UTF-8: widest line $w columns"
 expect_no_leftovers "$lab-a"

@@ -30,12 +30,12 @@ for c in "${cases[@]}"; do
 	lab="$UNIQ-$i"
 	i=$((i + 1))
 	on_exit "$NSTRACE" down --lab "$lab"
-	expect_exit 1 "--break $fault" run --break "$fault" --lab "$lab" --count 2
+	expect_exit 1 "--break $fault" run --new --break "$fault" --lab "$lab" --count 2
 	got=$(verdict_of)
 	[ "$got" = "$id" ] && pass "$fault: verdict $id" || fail "$fault: verdict '$got', expected $id"
 	expect_out "$fault: evidence" "$fragment"
 	expect_out "$fault: a fix" "  fix:"
-	expect_exit 0 "--break $fault --fix passes after the fix" run --break "$fault" --fix --lab "$lab" --count 2
+	expect_exit 0 "--break $fault --fix passes after the fix" run --new --break "$fault" --fix --lab "$lab" --count 2
 	expect_out "$fault --fix: second trace" "== after the fix =="
 	expect_no_leftovers "$lab" "$fault: nothing left"
 done
@@ -79,6 +79,6 @@ expect_out "says the FORWARD DROP would bite with br_netfilter on" "note: iptabl
 run_nst down --lab "$lab"
 
 # --break never touches the real host; --fix there needs --yes.
-expect_exit 2 "--fix without --isolated or --yes" run --fix --lab "$UNIQ-x" --bridge "${UNIQ}x"
+expect_exit 2 "--fix without --isolated or --yes" run --new --fix --lab "$UNIQ-x" --bridge "${UNIQ}x"
 expect_exit 2 "unknown fault" run --break no-such-fault
 expect_no_leftovers "$UNIQ-x"

@@ -13,7 +13,7 @@ expect_prose() {
 	if tr '\n' ' ' <"$OUT" | tr -s ' ' | grep -qF -- "$2"; then pass "$1"; else fail "$1: output lacks '$2'"; fi
 }
 
-expect_exit 0 "run --isolated --explain" run --isolated --lab "$lab" --count 2 --explain
+expect_exit 0 "run --isolated --explain" run --new --isolated --lab "$lab" --count 2 --explain
 expect_out "explain section" "explain: what the events show"
 expect_prose "the veth pair is a cable" "are the two ends of one veth pair, a virtual cable between two"
 expect_prose "the ARP broadcast flooded" "is a broadcast (to ff:ff:ff:ff:ff:ff): br0 flooded it out of every other port (veth-br2)"
@@ -44,12 +44,12 @@ expect_no_out "no diversion when both are 0" "crossed the IPv4 hooks"
 run_nst down --lab "$lab-n"
 
 # A drop, explained where it happened.
-expect_exit 1 "run --break forward-drop --explain" run --break forward-drop --lab "$lab-d" --count 1 --explain
+expect_exit 1 "run --break forward-drop --explain" run --new --break forward-drop --lab "$lab-d" --count 1 --explain
 on_exit "$NSTRACE" down --lab "$lab-d"
 expect_prose "the drop, explained" "entered netfilter FORWARD in host and never left it: a rule or the policy of that chain dropped it"
 
 # --quiet: a 200-probe run says its result in a few lines.
-run_nst run --isolated --lab "$lab-q" --count 200 --interval 5ms --quiet
+run_nst run --new --isolated --lab "$lab-q" --count 200 --interval 5ms --quiet
 on_exit "$NSTRACE" down --lab "$lab-q"
 [ "$RC" -eq 0 ] && pass "200 probes --quiet exit 0" || fail "200 probes --quiet: exit $RC"
 n=$(wc -l <"$OUT")
@@ -59,7 +59,7 @@ expect_out "--quiet says the drops in one line" "benign ignored"
 expect_no_leftovers "$lab-q"
 
 # Notes said once: 20 probes, one inferred-bridge footnote.
-run_nst run --isolated --lab "$lab-o" --count 20 --interval 5ms
+run_nst run --new --isolated --lab "$lab-o" --count 20 --interval 5ms
 on_exit "$NSTRACE" down --lab "$lab-o"
 n=$(grep -c "br0: inferred" "$OUT")
 [ "$n" -eq 1 ] && pass "the inferred-bridge note said once in 20 probes" || fail "inferred-bridge note said $n times"

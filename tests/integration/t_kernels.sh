@@ -34,7 +34,7 @@ for m in "${modes[@]}"; do
 	on_exit "$NSTRACE" down --lab "$lab"
 
 	# The tutorial: the path, all replies.
-	NSTRACE_FORCE=$force expect_exit 0 "$mode: tutorial trace answers" run --isolated --lab "$lab" $opt
+	NSTRACE_FORCE=$force expect_exit 0 "$mode: tutorial trace answers" run --new --isolated --lab "$lab" $opt
 	expect_out "$mode: tutorial path" "path: $TUTORIAL"
 	expect_out "$mode: 3 of 3 replies" "replies: 3/3"
 	expect_out "$mode: tc observers as $tcmode" "observers: $tcmode ingress+egress on 5 links"
@@ -57,7 +57,7 @@ for m in "${modes[@]}"; do
 	expect_no_leftovers "$lab" "$mode: tutorial leaves nothing"
 
 	# The forward-drop diagnosis: the right verdict, or an honest inconclusive one.
-	NSTRACE_FORCE=$force expect_exit 1 "$mode: forward-drop exits 1" run --break forward-drop --lab "$lab" $opt
+	NSTRACE_FORCE=$force expect_exit 1 "$mode: forward-drop exits 1" run --new --break forward-drop --lab "$lab" $opt
 	expect_out "$mode: forward-drop: 0 of 3 replies" "replies: 0/3"
 	got=$(verdict_of)
 	# Every path names it: the reason, else the hook never left, else netfilter's own freeing site.
@@ -79,7 +79,7 @@ for m in "${modes[@]}"; do
 done
 
 # A bad NSTRACE_FORCE word is refused, naming it.
-NSTRACE_FORCE=clsact,bogus expect_exit 3 "NSTRACE_FORCE with an unknown word is refused" run --isolated --lab "$UNIQ-x"
+NSTRACE_FORCE=clsact,bogus expect_exit 3 "NSTRACE_FORCE with an unknown word is refused" run --new --isolated --lab "$UNIQ-x"
 expect_out "names the unknown word" "unknown word 'bogus'"
 expect_no_leftovers "$UNIQ-x" "a refused NSTRACE_FORCE leaves nothing"
 expect_exit 2 "--attach needs tcx or clsact" run --attach xdp

@@ -15,7 +15,7 @@ kill9() {
 	case " $* " in *" --attach tcx "*) tcx=1 ;; esac
 	on_exit "$NSTRACE" down --lab "$lab"
 
-	"$NSTRACE" run --lab "$lab" --count 100 --interval 100 "$@" >/dev/null 2>&1 &
+	"$NSTRACE" run --new --lab "$lab" --count 100 --interval 100 "$@" >/dev/null 2>&1 &
 	pid=$!
 	for i in $(seq 1 50); do
 		[ -e "/run/netns/$lab-ns2" ] && break

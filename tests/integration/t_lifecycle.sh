@@ -46,6 +46,10 @@ lifecycle() {
 	expect_exit 0 "$mode: exec ns2 ping the bridge" exec --lab "$lab" ns2 -- ping -c1 -W2 "$net.254"
 	expect_exit 7 "$mode: exec propagates the command's exit code" exec --lab "$lab" ns1 -- sh -c 'exit 7'
 	expect_exit 0 "$mode: exec by full namespace name" exec --lab "$lab" "$lab-ns2" -- true
+	expect_exit 0 "$mode: exec sees the namespace's own /sys, as ip netns exec" exec --lab "$lab" ns2 -- ls /sys/class/net
+	expect_out "$mode: /sys/class/net inside ns2 lists veth-ns2" "veth-ns2"
+	expect_no_out "$mode: /sys/class/net inside ns2 does not list ns1's link" "veth-ns1"
+	expect_exit 127 "$mode: exec of a command that does not exist: 127" exec --lab "$lab" ns1 -- "$UNIQ-no-such-command"
 	if [ "$mode" = isolated ]; then
 		expect_exit 0 "$mode: exec into host sees the bridge" exec --lab "$lab" host -- ip link show "$br"
 	fi

@@ -10,7 +10,7 @@ lab="$UNIQ"
 on_exit "$NSTRACE" down --lab "$lab"
 
 # One healthy run, every format at once; --json takes stdout.
-"$NSTRACE" run --isolated --lab "$lab" --count 3 --json --pcap "$T/run.pcapng" --svg "$T/run.svg" \
+"$NSTRACE" run --new --isolated --lab "$lab" --count 3 --json --pcap "$T/run.pcapng" --svg "$T/run.svg" \
 	--record "$T/run.nst" >"$T/run.json" 2>"$OUT"
 RC=$?
 [ $RC -eq 0 ] && pass "run with --json --pcap --svg --record exits 0" || fail "run with every output: exit $RC"
@@ -95,7 +95,7 @@ if "$NSTRACE" report "$T/run.nst" --json | cmp -s - "$T/run.json"; then pass "re
 # report reproduces run's text byte for byte, as another user, without a kernel's help.
 lab2="$UNIQ-t"
 on_exit "$NSTRACE" down --lab "$lab2"
-"$NSTRACE" run --isolated --lab "$lab2" --count 2 --record "$T/text.nst" >"$T/run.txt" 2>/dev/null
+"$NSTRACE" run --new --isolated --lab "$lab2" --count 2 --record "$T/text.nst" >"$T/run.txt" 2>/dev/null
 chmod 644 "$T/text.nst"
 chmod 755 "$T"
 setpriv --reuid=65534 --regid=65534 --clear-groups "$NSTRACE" report "$T/text.nst" >"$T/report.txt" 2>"$OUT"
@@ -109,7 +109,7 @@ fi
 # A FORWARD drop: the diagram marks it, the record keeps it, the exit code is 1.
 lab3="$UNIQ-d"
 on_exit "$NSTRACE" down --lab "$lab3"
-run_nst run --break forward-drop --lab "$lab3" --count 1 --dot "$T/drop.dot" --record "$T/drop.nst"
+run_nst run --new --break forward-drop --lab "$lab3" --count 1 --dot "$T/drop.dot" --record "$T/drop.nst"
 [ "$RC" -eq 1 ] && pass "forward-drop run exits 1" || fail "forward-drop run: exit $RC"
 grep -q 'drop1 \[shape=octagon' "$T/drop.dot" && pass "dot: the drop point marked" || fail "dot: the drop point marked"
 grep -q 'label="towards veth-br2"' "$T/drop.dot" && pass "dot: dropped on its way to veth-br2" || fail "dot: towards veth-br2"
@@ -117,7 +117,7 @@ dot -Tsvg "$T/drop.dot" >/dev/null 2>&1 && pass "dot renders the drop diagram" |
 expect_exit 1 "report of the drop exits 1, as the run did" report "$T/drop.nst" --quiet
 expect_out "report --quiet gives the verdict" "verdict: br-netfilter-iptables-drop"
 # A verdict with --explain: the audit behind it and the firewall facts travel in the record.
-"$NSTRACE" run --break forward-drop --lab "$lab3" --count 1 --explain --record "$T/explain.nst" >"$T/explain.txt" 2>/dev/null
+"$NSTRACE" run --new --break forward-drop --lab "$lab3" --count 1 --explain --record "$T/explain.nst" >"$T/explain.txt" 2>/dev/null
 if "$NSTRACE" report "$T/explain.nst" | cmp -s - "$T/explain.txt"; then
 	pass "report reproduces a verdict and its --explain audit byte for byte"
 else

@@ -7,7 +7,7 @@ on_exit "$NSTRACE" down --lab "$UNIQ"
 
 # In the root namespace a lab other than the tutorial's names its ports after itself.
 p1="$UNIQ-b1" p2="$UNIQ-b2"
-expect_exit 0 "run in the root namespace answers 3/3" run --lab "$UNIQ" --bridge "$br"
+expect_exit 0 "run in the root namespace answers 3/3" run --new --lab "$UNIQ" --bridge "$br"
 expect_out "prints the request path" "NS1 (veth-ns1) → $p1 → $br* → $p2 → veth-ns2 (NS2)"
 expect_out "prints the reply path" "NS2 (veth-ns2) → $p2 → $br* → $p1 → veth-ns1 (NS1)"
 expect_out "shows ARP request" "ARP request who-has 10.200.0.2 tell 10.200.0.1"

@@ -8,7 +8,7 @@
 for sig in INT TERM HUP; do
 	lab="$UNIQ-$(echo "$sig" | tr 'A-Z' 'a-z')"
 	on_exit "$NSTRACE" down --lab "$lab"
-	"$NSTRACE" run --isolated --lab "$lab" --count 200 --interval 100 >"$OUT" 2>&1 &
+	"$NSTRACE" run --new --isolated --lab "$lab" --count 200 --interval 100 >"$OUT" 2>&1 &
 	p=$!
 	for _ in $(seq 1 50); do [ -e "/run/netns/$lab-ns2" ] && holds_bpf "$p" && break; sleep 0.1; done
 	sleep 0.5
@@ -22,3 +22,24 @@ for sig in INT TERM HUP; do
 	expect_out "SIG$sig: still reports what it saw" "replies: "
 	expect_no_leftovers "$lab" "SIG$sig: nothing left"
 done
+
+# Ctrl-C during a long --interval: the wait for replies looks at the signal
+# every 50 ms, so the run ends long before the 10 s interval would (the bound
+# below is most of one interval, not a speed claim).
+lab="$UNIQ-w"
+on_exit "$NSTRACE" down --lab "$lab"
+"$NSTRACE" run --new --isolated --lab "$lab" --count 3 --interval 10000 >"$OUT" 2>&1 &
+p=$!
+for _ in $(seq 1 50); do grep -q '^probes\|^observers' "$OUT" && holds_bpf "$p" && break; sleep 0.1; done
+sleep 0.5
+kill -INT "$p"
+for _ in $(seq 1 80); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$p" 2>/dev/null; then
+	fail "SIGINT during a 10 s --interval: still running 8 s later"
+	wait "$p"
+else
+	wait "$p"
+	pass "SIGINT during a 10 s --interval: ended within the interval (exit $?)"
+fi
+expect_out "interval: says it was interrupted" "interrupted, removing the lab"
+expect_no_leftovers "$lab" "interval: nothing left"

@@ -158,3 +158,8 @@ expect_exit 2 "trace --to not an address" trace --from "$UNIQ-c1" --to 172.18.0
 expect_exit 2 "trace from an unknown namespace" trace --from "$UNIQ-nope" --to 172.18.0.3
 expect_exit 2 "trace --passive with --from" trace --passive --from "$UNIQ-c1"
 expect_exit 2 "passive, no such bridge" trace --passive --netns "$H" --bridge nosuchbr --duration 1
+# Only the source's routes know a subnet's broadcast address and its own addresses.
+expect_exit 2 "trace --to the source subnet's broadcast address" trace --from "$UNIQ-c1" --to 172.18.255.255
+expect_out "says it is a broadcast address" "--to 172.18.255.255 is a broadcast address for $UNIQ-c1"
+expect_exit 2 "trace --to the source's own address" trace --from "$UNIQ-c1" --to 172.18.0.2
+expect_out "says it is the source's own" "--to 172.18.0.2 is an address of $UNIQ-c1 (its routes say so)"

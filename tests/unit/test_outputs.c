@@ -279,6 +279,25 @@ static void test_repeated_names(void)
 	CHECK_STR(topo_if_label(&t, PORT(1), buf, sizeof(buf)), "veth-br1", "unique name: as it is");
 }
 
+/* Control bytes in names never reach the terminal; nstrace's own colours do. */
+static void test_defang(void)
+{
+	char out[256];
+	size_t outlen, used;
+	const char *hostile = "eth\033]0;pwned\007x \033[31mred\033[0m \033[2J \xc2\x9b" "5m caf\xc3\xa9\n";
+
+	used = text_defang(hostile, strlen(hostile), out, sizeof(out), &outlen);
+	CHECK(used == strlen(hostile), "defang: consumed all");
+	CHECK_STR(out, "eth\\x1b]0;pwned\\x07x \033[31mred\033[0m \\x1b[2J \\u009b5m caf\xc3\xa9\n",
+		  "defang: OSC, BEL, CSI 2J and C1 CSI escaped; SGR, UTF-8 and newline kept");
+	used = text_defang("ab\033[3", 5, out, sizeof(out), &outlen);
+	CHECK(used == 2 && !strcmp(out, "ab"), "defang: a colour cut at the end waits for its rest");
+	used = text_defang("ab\xc2", 3, out, sizeof(out), &outlen);
+	CHECK(used == 2, "defang: a C2 lead byte at the end waits for the next");
+	used = text_defang("\t\x7f", 2, out, sizeof(out), &outlen);
+	CHECK_STR(out, "\t\\x7f", "defang: tab kept, DEL escaped");
+}
+
 int main(void)
 {
 	topo = canned_lab(ifs, 2, BR_IFINDEX);
@@ -289,5 +308,6 @@ int main(void)
 	test_text();
 	test_bridge_address();
 	test_repeated_names();
+	test_defang();
 	return check_summary();
 }

@@ -32,8 +32,9 @@ void err_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int parse_int(const char *opt, const char *s, long min, long max, long *out);
 /* "ns3" or "3" -> 3 (1..max); -1 with an error printed naming opt. */
 int parse_ns_number(const char *opt, const char *s, int max, int *k);
-/* EXIT_ENV with a message unless running as root. */
-int require_root(const char *cmd);
+/* EXIT_ENV with a message saying why cmd needs root, unless running as root. */
+int require_root(const char *cmd, const char *why);
+#define ROOT_FOR_LABS "it creates namespaces and loads BPF programs"
 /* SIGINT/SIGTERM set stop_requested instead of killing us mid-change. */
 void install_stop_handlers(void);
 
@@ -50,6 +51,8 @@ enum { OPT_LAB = 1000, OPT_NAMESPACES, OPT_SUBNET, OPT_BRIDGE, OPT_ISOLATED };
 	{ "isolated", no_argument, NULL, OPT_ISOLATED }
 /* -1 bad value (printed), 0 handled, 1 not a topology option. */
 int parse_lab_option(int opt, const char *arg, struct lab_config *cfg);
+/* "--subnet" for OPT_SUBNET, and so on. */
+const char *lab_option_name(int opt);
 #define LAB_OPTIONS_HELP \
 	"  --lab NAME         prefix of every object (a-z, 0-9, '-'; default nstrace)\n" \
 	"  --namespaces N     endpoint namespaces, 2 to 250 (default 2)\n" \
@@ -153,6 +156,11 @@ void say_stats(struct feed *fd, const struct observers *o);
  * failing step's exit status (printed).
  */
 int run_commands(const struct command *cmds, int n, const struct ns_handle *nss, int nns);
+/*
+ * --fix: says (on fd) the verdict's first fix that changes something, runs
+ * it as said (run_commands), then with show_revert says its revert. 0 if applied.
+ */
+int apply_fix(struct feed *fd, const struct verdict *v, const struct ns_handle *nss, int nns, int show_revert);
 
 int cmd_run(int argc, char **argv);
 int cmd_up(int argc, char **argv);

@@ -12,6 +12,7 @@
 #include "lab/check.h"
 #include "lab/faults.h"
 #include "lab/lab.h"
+#include "lab/owner.h"
 #include "model/packet.h"
 
 #define MAX_LABS 256
@@ -30,19 +31,14 @@ static const char up_usage[] =
 	"  sudo nstrace up --isolated\n"
 	"  sudo nstrace up --lab big --namespaces 50 --subnet 10.201.0.0/24 --isolated\n";
 
-static const char down_usage[] =
-	"Usage: nstrace down [--lab NAME | --all]\n"
-	"\n"
-	"Remove a lab (default: the lab named nstrace), or every lab nstrace made,\n"
-	"including the remains of a crashed run. Only objects carrying nstrace's\n"
-	"mark are touched.\n";
-
 static const char status_usage[] =
 	"Usage: nstrace status [--lab NAME]\n"
 	"\n"
 	"List the labs that exist, their objects, and anything missing or changed\n"
-	"since 'up' (a detached port, a removed address, a link down).\n"
-	"Exit code 0 when every lab is intact, 1 when something changed.\n";
+	"since 'up' (a detached port, a removed address, a link down), who owns a\n"
+	"lab a 'run' built, and labs whose owner died (ORPHANED).\n"
+	"Exit code 0 when every lab is intact, 1 when something changed or a lab\n"
+	"is orphaned or only remains of a killed build.\n";
 
 static const char exec_usage[] =
 	"Usage: nstrace exec [--lab NAME] NS -- CMD [ARGS...]\n"
@@ -84,6 +80,24 @@ static void print_lab(const struct lab *lab)
 	}
 }
 
+/* Who the lab belongs to, when it is someone's: a running 'run', or one that died (1). */
+static int print_owner(const struct lab *lab)
+{
+	char cmd[160];
+
+	if (!lab->owner.pid)
+		return 0;
+	lab_owner_cmdline(&lab->owner, cmd, sizeof(cmd));
+	if (lab_owner_alive(&lab->owner)) {
+		printf("  owned by pid %d (%s), running: 'run' removes its lab when it ends\n", lab->owner.pid,
+		       cmd[0] ? cmd : "?");
+		return 0;
+	}
+	printf("  ORPHANED: its owner, pid %d, died without removing it: '%s down --orphans' (or --lab %s) removes it\n",
+	       lab->owner.pid, prog, lab->cfg.name);
+	return 1;
+}
+
 int cmd_up(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -114,12 +128,16 @@ int cmd_up(int argc, char **argv)
 		err_msg("up: %s", msg);
 		return EXIT_USAGE;
 	}
-	ret = require_root("up");
+	ret = require_root("up", "it creates namespaces and links");
 	if (ret)
 		return ret;
 	/* Ctrl-C mid-build finishes the build, then undoes it: never half a lab. */
 	install_stop_handlers();
-	ret = lab_build(&lab, &cfg, msg, sizeof(msg));
+	ret = lab_build(&lab, &cfg, 0, msg, sizeof(msg));
+	if (ret == -EINTR) {
+		err_msg("up: %s", msg);
+		return EXIT_FAIL;
+	}
 	if (ret) {
 		if (ret == -EALREADY)
 			err_msg("up: %s (use --lab NAME, or '%s down --lab %s')", msg, prog, cfg.name);
@@ -140,69 +158,6 @@ int cmd_up(int argc, char **argv)
 	       prog, cfg.name, prog, cfg.name);
 	lab_release(&lab);
 	return EXIT_PASS;
-}
-
-int cmd_down(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "lab", required_argument, NULL, 'l' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{}
-	};
-	char names[MAX_LABS][LAB_NAME_MAX + 1];
-	const char *name = LAB_DEFAULT_NAME;
-	int opt, all = 0, named = 0, n, ret = EXIT_PASS;
-
-	while ((opt = getopt_long(argc, argv, "l:ahv", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'v':
-			verbose = 1;
-			break;
-		case 'l':
-			if (check_lab_name(optarg))
-				return EXIT_USAGE;
-			name = optarg;
-			named = 1;
-			break;
-		case 'a':
-			all = 1;
-			break;
-		default:
-			return (ret = help_or_usage(opt, down_usage)) < 0 ? EXIT_PASS : ret;
-		}
-	}
-	if (optind < argc || (all && named)) {
-		err_msg("down: give --lab NAME or --all, not both, and no other argument");
-		return EXIT_USAGE;
-	}
-	ret = require_root("down");
-	if (ret)
-		return ret;
-	if (all) {
-		n = lab_list(names, MAX_LABS);
-	} else {
-		snprintf(names[0], sizeof(names[0]), "%s", name);
-		n = 1;
-	}
-	for (int i = 0; i < n; i++) {
-		int err = lab_remove_marked(names[i]);
-
-		if (!err && !all) {
-			err_msg("down: no lab named '%s' (see '%s status')", name, prog);
-			return EXIT_USAGE;
-		}
-		if (err < 0) {
-			err_msg("down: removing lab '%s': %s", names[i], strerror(-err));
-			ret = EXIT_ENV;
-		} else {
-			printf("removed lab %s\n", names[i]);
-		}
-	}
-	if (all && !n)
-		printf("no labs\n");
-	return ret;
 }
 
 int cmd_status(int argc, char **argv)
@@ -231,7 +186,7 @@ int cmd_status(int argc, char **argv)
 		err_msg("status: unexpected argument '%s'", argv[optind]);
 		return EXIT_USAGE;
 	}
-	ret = require_root("status");
+	ret = require_root("status", "it reads the state inside every lab namespace");
 	if (ret)
 		return ret;
 	n = lab_list(names, MAX_LABS);
@@ -255,7 +210,7 @@ int cmd_status(int argc, char **argv)
 			continue;
 		}
 		print_lab(&lab);
-		problems = lab_check(&lab, stdout);
+		problems = lab_check(&lab, stdout) + print_owner(&lab);
 		if (problems)
 			ret = EXIT_FAIL;
 		else
@@ -333,7 +288,7 @@ int cmd_exec(int argc, char **argv)
 		err_msg("exec: missing the command after '--'");
 		return EXIT_USAGE;
 	}
-	ret = require_root("exec");
+	ret = require_root("exec", "it enters a lab namespace");
 	if (ret)
 		return ret;
 	if (!lab_exists(name) || lab_load(&lab, name, msg, sizeof(msg))) {
@@ -348,15 +303,13 @@ int cmd_exec(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	fd = netns_open(ns_name);
-	if (fd < 0 || netns_enter(fd)) {
-		err_msg("exec: cannot enter namespace '%s': %s", ns_name, strerror(errno));
+	if (fd < 0) {
+		err_msg("exec: cannot open namespace '%s': %s", ns_name, strerror(-fd));
 		return EXIT_ENV;
 	}
-	close(fd);
-	fflush(stdout);
-	execvp(argv[optind + 2], &argv[optind + 2]);
-	err_msg("exec: cannot run '%s': %s", argv[optind + 2], strerror(errno));
-	return 127;
+	ret = netns_exec(fd, &argv[optind + 2]);
+	err_msg("exec: cannot run '%s' in namespace '%s': %s", argv[optind + 2], ns_name, strerror(-ret));
+	return ret == -ENOENT ? 127 : 126;
 }
 
 int cmd_faults(int argc, char **argv)

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli/cli.h"
+#include "lab/check.h"
 #include "lab/faults.h"
 #include "kernel/netlink.h"
 #include "lab/lab.h"
@@ -28,6 +29,7 @@ static const char run_usage[] =
 	PROBE_OPTIONS_HELP
 	"      --from NS      send from this namespace: ns1, ns2... or 1, 2... (default ns1)\n"
 	"      --to NS        to that namespace's address (default ns2)\n"
+	"      --new          build the lab --lab names (without it, --lab NAME must exist)\n"
 	"  -k, --keep         leave the lab in place ('nstrace down' removes it)\n"
 	"      --break FAULT  inject a fault first (implies --isolated; see 'nstrace faults')\n"
 	"      --fix          apply the verdict's first fix and trace again\n"
@@ -52,6 +54,7 @@ static const char run_usage[] =
 	"  sudo nstrace run --isolated --count 5 --interval 200ms --explain\n"
 	"  sudo nstrace run --break forward-drop --fix   # see the cause, then the cure\n"
 	"  sudo nstrace run --lab demo --from ns1 --to ns3    # a lab made by 'nstrace up'\n"
+	"  sudo nstrace run --lab mine --new --isolated --keep\n"
 	"  sudo nstrace run --isolated --pcap run.pcapng --svg run.svg --record run.nst\n"
 	"  sudo nstrace run --isolated --json | jq 'select(.type == \"verdict\")'\n";
 
@@ -60,7 +63,8 @@ struct run_opts {
 	struct probe_params probe;
 	struct observe_opts observe;
 	struct output_opts out;
-	int from, to, keep, lab_given, fix, yes;
+	int from, to, keep, lab_given, new_lab, fix, yes;
+	const char *build_opt;		/* the first option that only describes a lab to build */
 	const struct fault *fault;
 };
 
@@ -101,14 +105,17 @@ static int parse_shared_option(int opt, const char *arg, struct run_opts *o)
 
 	if (r > 0)
 		r = parse_observe_option(opt, arg, &o->observe);
-	if (r > 0 && !(r = parse_lab_option(opt, arg, &o->cfg)))
+	if (r > 0 && !(r = parse_lab_option(opt, arg, &o->cfg))) {
 		o->lab_given |= opt == OPT_LAB;
+		if (opt != OPT_LAB && !o->build_opt)
+			o->build_opt = lab_option_name(opt);
+	}
 	return r;
 }
 
 static int parse_run(int argc, char **argv, struct run_opts *o)
 {
-	enum { OPT_FROM = 2000, OPT_TO, OPT_BREAK, OPT_FIX, OPT_YES };
+	enum { OPT_FROM = 2000, OPT_TO, OPT_BREAK, OPT_FIX, OPT_YES, OPT_NEW };
 	static const struct option opts[] = {
 		PROBE_LONG_OPTIONS,
 		{ "keep", no_argument, NULL, 'k' },
@@ -117,6 +124,7 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 		{ "break", required_argument, NULL, OPT_BREAK },
 		{ "fix", no_argument, NULL, OPT_FIX },
 		{ "yes", no_argument, NULL, OPT_YES },
+		{ "new", no_argument, NULL, OPT_NEW },
 		{ "help", no_argument, NULL, 'h' },
 		LAB_LONG_OPTIONS,
 		OUTPUT_LONG_OPTIONS,
@@ -153,10 +161,9 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 			o->cfg.isolated = 1;
 			break;
 		case OPT_FIX:
-			o->fix = 1;
-			break;
 		case OPT_YES:
-			o->yes = 1;
+		case OPT_NEW:
+			*(opt == OPT_FIX ? &o->fix : opt == OPT_YES ? &o->yes : &o->new_lab) = 1;
 			break;
 		case 'h':
 			fputs(run_usage, stdout);
@@ -349,36 +356,6 @@ cleanup:
 	return ret;
 }
 
-/* --fix: the verdict's first fix that changes something, run as printed. 0 if applied. */
-static int apply_fix(struct feed *fd, const struct lab *lab, const struct lab_trace *lt, const struct verdict *v)
-{
-	const struct fix *fx = NULL;
-	char text[2048];
-
-	for (int i = 0; i < v->nfix && !fx; i++)
-		if (!v->fix[i].inspect)
-			fx = &v->fix[i];
-	if (!fx) {
-		feed_say(fd, FEED_ALWAYS, "\n--fix: the verdict has no fix to apply%s\n",
-			 v->nfix ? " (only commands that show state)" : "");
-		return -1;
-	}
-	feed_say(fd, FEED_ALWAYS, "\n--fix: applying:\n");
-	for (int i = 0; i < fx->nsteps; i++)
-		feed_say(fd, FEED_ALWAYS, "  %s\n", command_str(&fx->step[i], text, sizeof(text)) ? text : fx->step[i].argv[0]);
-	if (run_commands(fx->step, fx->nsteps, lt->nss, lt->nns))
-		return -1;
-	if (lab->host_ns_name[0])
-		return 0;
-	if (!fx->nrevert)
-		feed_say(fd, FEED_ALWAYS, "revert: no single command undoes it\n");
-	else
-		feed_say(fd, FEED_ALWAYS, "revert:\n");
-	for (int i = 0; i < fx->nrevert; i++)
-		feed_say(fd, FEED_ALWAYS, "  %s\n", command_str(&fx->revert[i], text, sizeof(text)) ? text : "(too long to print)");
-	return 0;
-}
-
 /* --lab naming a lab that exists: load it, and check the options against it. */
 static int open_lab(struct feed *fd, const struct run_opts *o, struct lab *lab)
 {
@@ -413,7 +390,12 @@ static int build_lab(struct feed *fd, const struct run_opts *o, struct lab *lab)
 		err_msg("run: --fix would change the real host: add --yes, or use --isolated");
 		return EXIT_USAGE;
 	}
-	err = lab_build(lab, &o->cfg, msg, sizeof(msg));
+	/* Ours until we remove it (or, with --keep, until we end): a kill -9 leaves an orphan 'status' shows. */
+	err = lab_build(lab, &o->cfg, LAB_BUILD_OWNED, msg, sizeof(msg));
+	if (err == -EINTR) {
+		err_msg("run: %s", msg);
+		return EXIT_FAIL;
+	}
 	if (err == -EALREADY) {
 		err_msg("run: %s (use --lab NAME, or '%s down --lab %s')", msg, prog, o->cfg.name);
 		return EXIT_ENV;
@@ -432,6 +414,11 @@ static int check_run(const struct run_opts *o, int existing)
 {
 	char msg[512];
 
+	if (existing && o->build_opt) {
+		err_msg("run: %s describes a lab to build: add --new to build lab '%s', or drop it to trace the existing one",
+			o->build_opt, o->cfg.name);
+		return EXIT_USAGE;
+	}
 	if (existing)
 		return 0;
 	if (lab_config_validate(&o->cfg, msg, sizeof(msg))) {
@@ -458,7 +445,8 @@ static int trace_and_fix(struct feed *fd, const struct run_opts *o, struct lab *
 		return EXIT_ENV;
 	}
 	ret = trace_lab(fd, o, lab, &lt, v, &have_verdict);
-	if (o->fix && !stop_requested && ret == EXIT_FAIL && have_verdict && !apply_fix(fd, lab, &lt, v)) {
+	if (o->fix && !stop_requested && ret == EXIT_FAIL && have_verdict &&
+	    !apply_fix(fd, v, lt.nss, lt.nns, !lab->host_ns_name[0])) {
 		feed_say(fd, FEED_ALWAYS, "\n== after the fix ==\n");
 		ret = trace_lab(fd, o, lab, &lt, v, &have_verdict);
 	}
@@ -481,6 +469,9 @@ static void finish_lab(struct feed *fd, const struct run_opts *o, struct lab *la
 				o->cfg.name, strerror(-err), prog, o->cfg.name);
 		return;
 	}
+	if (!existing && (err = lab_disown(lab)))
+		err_msg("run: lab '%s' kept, but still marked as ours: %s ('%s down --orphans' would remove it)",
+			lab->cfg.name, strerror(-err), prog);
 	if (!existing)
 		feed_say(fd, FEED_HEADER, "lab %s kept: '%s exec --lab %s ns1 -- CMD' to use it, '%s down --lab %s' to remove it\n",
 			 lab->cfg.name, prog, lab->cfg.name, prog, lab->cfg.name);
@@ -498,10 +489,17 @@ int cmd_run(int argc, char **argv)
 	ret = parse_run(argc, argv, &o);
 	if (ret)
 		return ret < 0 ? EXIT_PASS : ret;
-	/* --lab naming an existing lab traces it; anything else builds one. */
-	existing = o.lab_given && lab_exists(o.cfg.name);
-	if ((ret = check_run(&o, existing)) || (ret = require_root("run")))
+	/* --lab NAME traces that lab, which must exist; --new (or no --lab) builds one. */
+	existing = o.lab_given && !o.new_lab;
+	ret = check_run(&o, existing);
+	if (!ret)
+		ret = require_root("run", existing ? "it loads BPF programs and enters the lab's namespaces" : ROOT_FOR_LABS);
+	if (ret)
 		return ret;
+	if (existing && !lab_exists(o.cfg.name)) {
+		err_msg("run: no lab named '%s' (see '%s status'; add --new to build it)", o.cfg.name, prog);
+		return EXIT_USAGE;
+	}
 	if ((ret = outputs_open(&out, &o.out, "run", 1)))
 		return ret;
 	install_stop_handlers();
@@ -518,6 +516,12 @@ int cmd_run(int argc, char **argv)
 		feed_say(&out.feed, FEED_HEADER, "fault injected: %s: %s\n", o.fault->name, o.fault->summary);
 	}
 	ret = stop_requested ? EXIT_FAIL : trace_and_fix(&out.feed, &o, &lab);
+	/* Our fds keep removed namespaces alive and answering: a removed lab must not pass. */
+	if (lab_verify(&lab, msg, sizeof(msg))) {
+		err_msg("run: lab '%s' was removed while it was traced (%s): what is above came from namespaces that no longer exist",
+			o.cfg.name, msg);
+		ret = EXIT_ENV;
+	}
 cleanup:
 	finish_lab(&out.feed, &o, &lab, existing);
 	return outputs_close(&out, ret);

@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include "cli/cli.h"
 #include "discover/discover.h"
+#include "lab/config.h"
 #include "lab/lab.h"
 #include "model/packet.h"
 #include "observe/observers.h"
@@ -41,6 +42,9 @@ static const char trace_usage[] =
 	"                     can drop, with a chain that marks packets for nftables'\n"
 	"                     trace; the kernel removes it when nstrace exits, even\n"
 	"                     killed (on by default for nstrace's own labs, --lab)\n"
+	"      --fix          apply the verdict's first fix and trace again (needs --yes:\n"
+	"                     it changes a topology nstrace did not build)\n"
+	"      --yes          allow --fix to change it\n"
 	OUTPUT_OPTIONS_HELP
 	"\n"
 	"Passive mode observes each hop once (tc ingress of every link: what leaves\n"
@@ -81,8 +85,41 @@ struct trace_opts {
 	char lab_from[LAB_NS_NAME_MAX], lab_netns[LAB_NS_NAME_MAX], lab_bridge[IFNAMSIZ];
 	struct in_addr to;
 	struct probe_params probe;
-	int have_to, passive, duration_ms, nftrace;
+	int have_to, passive, duration_ms, nftrace, fix, yes;
 };
+
+/*
+ * --to: one host that can answer. Which addresses are broadcast depends on the
+ * source's subnet (checked against its routes later); these never are unicast.
+ */
+static int check_to(const char *arg, struct in_addr *to)
+{
+	static const struct {
+		const char *net, *what;
+	} never[] = {
+		{ "255.255.255.255/32", "the broadcast address" },
+		{ "0.0.0.0/8", "in 0.0.0.0/8 ('this network')" },
+		{ "127.0.0.0/8", "a loopback address (127.0.0.0/8)" },
+		{ "224.0.0.0/4", "a multicast address (224.0.0.0/4)" },
+		{ "240.0.0.0/4", "reserved (240.0.0.0/4)" },
+	};
+
+	if (inet_pton(AF_INET, arg, to) != 1) {
+		err_msg("trace: invalid --to '%s': expected an IPv4 address", arg);
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof(never) / sizeof(never[0]); i++) {
+		struct cidr c;
+
+		cidr_parse(never[i].net, &c);
+		if (!cidr_contains(&c, *to))
+			continue;
+		err_msg("trace: invalid --to '%s': it is %s; nstrace traces echo requests to one other host", arg,
+			never[i].what);
+		return -1;
+	}
+	return 0;
+}
 
 /* Options that only make sense together, checked once all are read. */
 static int check_trace(const struct trace_opts *o)
@@ -101,6 +138,11 @@ static int check_trace(const struct trace_opts *o)
 	}
 	if (!o->passive && (o->duration_ms || o->netns || o->full || o->filtered)) {
 		err_msg("trace: --duration, --netns, --full and the filters go with --passive");
+		return EXIT_USAGE;
+	}
+	if (o->fix && (o->passive || !o->yes)) {
+		err_msg(o->passive ? "trace: --fix goes with --from/--to: a passive trace changes nothing" :
+				     "trace: --fix changes a topology nstrace did not build: add --yes");
 		return EXIT_USAGE;
 	}
 	return 0;
@@ -157,23 +199,29 @@ static int parse_passive_option(int opt, const char *arg, struct trace_opts *o)
 	return 0;
 }
 
-enum { OPT_FROM = 3000, OPT_TO, OPT_PASSIVE, OPT_DURATION, OPT_TRACE_BRIDGE, OPT_NETNS, OPT_TRACE_LAB, OPT_NFTRACE };
+enum { OPT_FROM = 3000, OPT_TO, OPT_PASSIVE, OPT_DURATION, OPT_TRACE_BRIDGE, OPT_NETNS, OPT_TRACE_LAB, OPT_NFTRACE, OPT_FIX,
+       OPT_YES };
 
 /* What to trace and where: -1 bad value (printed), 0 handled, 1 not one of them. */
 static int parse_where_option(int opt, const char *arg, struct trace_opts *o)
 {
+	char msg[256];
+
 	switch (opt) {
 	case OPT_FROM:
 		o->from = arg;
 		return 0;
 	case OPT_TO:
-		if (inet_pton(AF_INET, arg, &o->to) != 1) {
-			err_msg("trace: invalid --to '%s': expected an IPv4 address", arg);
+		if (check_to(arg, &o->to))
 			return -1;
-		}
 		o->have_to = 1;
 		return 0;
 	case OPT_TRACE_BRIDGE:
+		/* Someone else's name: what the kernel accepts, nothing stricter. */
+		if (ifname_validate(arg, 0, msg, sizeof(msg))) {
+			err_msg("trace: invalid --bridge: %s", msg);
+			return -1;
+		}
 		o->bridge = arg;
 		return 0;
 	case OPT_NETNS:
@@ -201,6 +249,8 @@ static int parse_trace(int argc, char **argv, struct trace_opts *o)
 		{ "netns", required_argument, NULL, OPT_NETNS },
 		{ "lab", required_argument, NULL, OPT_TRACE_LAB },
 		{ "nftrace", no_argument, NULL, OPT_NFTRACE },
+		{ "fix", no_argument, NULL, OPT_FIX },
+		{ "yes", no_argument, NULL, OPT_YES },
 		{ "help", no_argument, NULL, 'h' },
 		PASSIVE_LONG_OPTIONS,
 		OBSERVE_LONG_OPTIONS,
@@ -222,15 +272,15 @@ static int parse_trace(int argc, char **argv, struct trace_opts *o)
 				return EXIT_USAGE;
 			break;
 		case OPT_PASSIVE:
-			o->passive = 1;
+		case OPT_NFTRACE:
+		case OPT_FIX:
+		case OPT_YES:
+			*(opt == OPT_PASSIVE ? &o->passive : opt == OPT_NFTRACE ? &o->nftrace : opt == OPT_FIX ? &o->fix : &o->yes) = 1;
 			break;
 		case OPT_DURATION:
 			if (parse_duration("--duration", optarg, 1000, 1000, 86400000, &v))
 				return EXIT_USAGE;
 			o->duration_ms = (int)v;
-			break;
-		case OPT_NFTRACE:
-			o->nftrace = 1;
 			break;
 		case 'h':
 			fputs(trace_usage, stdout);
@@ -379,7 +429,7 @@ static int trace_passive(struct feed *fd, const struct trace_opts *o, struct obs
 }
 
 static int trace_probe(struct feed *fd, const struct trace_opts *o, struct observers *obs, const struct discovery *d,
-		       const struct trace_target *tg, uint16_t id)
+		       const struct trace_target *tg, uint16_t id, struct verdict *v)
 {
 	struct probe_summary sum = {};
 	struct trace_before *before = session_before(fd, tg);
@@ -402,10 +452,12 @@ static int trace_probe(struct feed *fd, const struct trace_opts *o, struct obser
 			      .send_errno = sum.send_errno, .icmp_id = sum.id };
 	/* Interrupted after every probe sent was answered: the path works. */
 	ret = sum.sent > 0 && sum.received == sum.sent ? EXIT_PASS : EXIT_FAIL;
-	verdicts = session_report(fd, obs, tg, &flow, 1, &sum, before, ret, NULL);
+	verdicts = session_report(fd, obs, tg, &flow, 1, &sum, before, ret, v);
 	session_before_free(before);
 	if (verdicts < 0)
 		err_msg("trace: cannot analyse the trace: %s", strerror(-verdicts));
+	if (verdicts <= 0)
+		v->id[0] = '\0';
 	say_lost(fd, obs);
 	say_stats(fd, obs);
 	return ret;
@@ -426,27 +478,55 @@ static void observe_mode(struct trace_opts *o, uint16_t id)
 	}
 }
 
-/* Discovery, observers, the trace; everything it opened closed again. */
+/* Observers up, the trace (probes, or watching), observers down; v: the first verdict, id "" if none. */
+static int trace_once(struct feed *fd, struct trace_opts *o, const struct discovery *d, const struct trace_parts *tp,
+		      const struct trace_target *tg, struct verdict *v)
+{
+	struct observers obs;
+	uint16_t id = observers_probe_id();
+	char msg[512];
+	int err, ret = EXIT_ENV;
+
+	memset(&obs, 0, sizeof(obs));
+	v->id[0] = '\0';
+	observe_mode(o, id);
+	err = observers_start(&obs, tp->links, tp->nlinks, tp->nf, tp->nnf, &o->observe, &stop_requested, msg,
+			      sizeof(msg));
+	if (err) {
+		err_msg("trace: %s", msg);
+		goto out;
+	}
+	say_observers(fd, &obs, " (removed when nstrace exits)");
+	if (tg->partial)
+		feed_say(fd, FEED_HEADER, "note: --interface/--namespace observe part of the topology: a path ends where "
+			 "observation ends, and 'not delivered' there is no evidence of loss\n");
+	ret = o->passive ? trace_passive(fd, o, &obs, tg) : trace_probe(fd, o, &obs, d, tg, id, v);
+out:
+	observers_free(&obs);
+	return ret;
+}
+
+/* Discovery, the trace, and with --fix the fix and the trace again; everything it opened closed again. */
 static int trace_run(struct feed *fd, struct trace_opts *o)
 {
 	struct discovery d = { .src = -1, .bridge = -1 };
-	struct observers obs;
 	struct trace_parts tp = {};
 	struct trace_target tg;
 	struct netview net = {};
 	struct ns_ref *refs = NULL;
-	uint16_t id = observers_probe_id();
-	char msg[512];
+	struct verdict *v = malloc(sizeof(*v));
+	char msg[1024];
 	int ret, err;
 
-	memset(&obs, 0, sizeof(obs));
-	err = o->passive ? discover_bridge(o->netns, o->bridge, &d, msg, sizeof(msg)) :
-			   discover_from(o->from, o->to, o->bridge, &d, msg, sizeof(msg));
+	err = v ? (o->passive ? discover_bridge(o->netns, o->bridge, &d, msg, sizeof(msg)) :
+				discover_from(o->from, o->to, o->bridge, &d, msg, sizeof(msg))) : -ENOMEM;
 	if (err) {
-		err_msg("trace: %s", msg);
+		err_msg("trace: %s", v ? msg : "out of memory");
+		free(v);
 		if (err == -ENETUNREACH)
 			return EXIT_FAIL;
-		return err == -ENOENT || err == -EINVAL || err == -ENODEV ? EXIT_USAGE : EXIT_ENV;
+		return err == -ENOENT || err == -EINVAL || err == -ENODEV || err == -ENOTNAM || err == -EPROTOTYPE ?
+			       EXIT_USAGE : EXIT_ENV;
 	}
 	if (o->lab)
 		lab_labels(o, &d);
@@ -463,19 +543,13 @@ static int trace_run(struct feed *fd, struct trace_opts *o)
 		ret = EXIT_USAGE;
 		goto cleanup;
 	}
-	observe_mode(o, id);
-	err = observers_start(&obs, tp.links, tp.nlinks, tp.nf, tp.nnf, &o->observe, &stop_requested, msg, sizeof(msg));
-	if (err) {
-		err_msg("trace: %s", msg);
-		goto cleanup;
+	ret = trace_once(fd, o, &d, &tp, &tg, v);
+	if (o->fix && !stop_requested && ret == EXIT_FAIL && v->id[0] && !apply_fix(fd, v, d.ns, d.nns, 1)) {
+		feed_say(fd, FEED_ALWAYS, "\n== after the fix ==\n");
+		ret = trace_once(fd, o, &d, &tp, &tg, v);
 	}
-	say_observers(fd, &obs, " (removed when nstrace exits)");
-	if (tg.partial)
-		feed_say(fd, FEED_HEADER, "note: --interface/--namespace observe part of the topology: a path ends where "
-			 "observation ends, and 'not delivered' there is no evidence of loss\n");
-	ret = o->passive ? trace_passive(fd, o, &obs, &tg) : trace_probe(fd, o, &obs, &d, &tg, id);
 cleanup:
-	observers_free(&obs);
+	free(v);
 	free(tp.links);
 	free(tp.nf);
 	free(refs);
@@ -493,7 +567,7 @@ int cmd_trace(int argc, char **argv)
 	ret = parse_trace(argc, argv, &o);
 	if (ret)
 		return ret < 0 ? EXIT_PASS : ret;
-	if ((ret = require_root("trace")))
+	if ((ret = require_root("trace", "it loads BPF programs and enters namespaces")))
 		return ret;
 	install_stop_handlers();
 	if (o.lab && (ret = resolve_lab(&o)))

@@ -80,66 +80,94 @@ static const struct {
 };
 
 /*
- * A locale that cannot show UTF-8 (LC_ALL=C): stdout and stderr go through
- * a filter that folds nstrace's glyphs to ASCII (-> for an arrow, us for µs).
+ * stdout and stderr go through a filter: control bytes from names (an
+ * interface may be called ESC]0;...) are written as \xNN, never sent to the
+ * terminal; and where the locale cannot show UTF-8 (LC_ALL=C), nstrace's
+ * glyphs are folded to ASCII (-> for an arrow, us for µs). JSON goes to
+ * raw_stdout, escaped on its own.
  */
-struct fold {
-	int fd;
-	char carry[4];
-	size_t ncarry;
+struct filter {
+	int fd, ascii;
+	char raw[TEXT_CARRY_MAX];	/* a control sequence cut between writes */
+	size_t nraw;
+	char glyph[4];			/* a UTF-8 glyph cut between writes (ascii) */
+	size_t nglyph;
 };
 
-static ssize_t fold_write(void *cookie, const char *buf, size_t n)
+static int write_all(int fd, const char *p, size_t n)
 {
-	struct fold *f = cookie;
-	char in[4096 + 4], out[2 * sizeof(in)];
+	while (n) {
+		ssize_t r = write(fd, p, n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		p += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+/* One piece (at most 4096 bytes) through both stages. */
+static int filter_piece(struct filter *f, const char *buf, size_t take)
+{
+	char in[4096 + TEXT_CARRY_MAX], safe[4 * sizeof(in) + 8], folded[2 * sizeof(safe)];
+	size_t len = f->nraw + take, used, safelen, outlen;
+
+	memcpy(in, f->raw, f->nraw);
+	memcpy(in + f->nraw, buf, take);
+	used = text_defang(in, len, safe + f->nglyph, sizeof(safe) - f->nglyph, &safelen);
+	f->nraw = len - used < sizeof(f->raw) ? len - used : 0;
+	memcpy(f->raw, in + used, f->nraw);
+	if (!f->ascii)
+		return write_all(f->fd, safe + f->nglyph, safelen);
+	memcpy(safe, f->glyph, f->nglyph);
+	safelen += f->nglyph;
+	used = ascii_fold(safe, safelen, folded, sizeof(folded), &outlen);
+	f->nglyph = safelen - used < sizeof(f->glyph) ? safelen - used : 0;
+	memcpy(f->glyph, safe + used, f->nglyph);
+	return write_all(f->fd, folded, outlen);
+}
+
+static ssize_t filter_write(void *cookie, const char *buf, size_t n)
+{
 	size_t done = 0;
 
 	while (done < n) {
-		size_t take = n - done < 4096 ? n - done : 4096, len = f->ncarry + take, used, outlen, w = 0;
+		size_t take = n - done < 4096 ? n - done : 4096;
 
-		memcpy(in, f->carry, f->ncarry);
-		memcpy(in + f->ncarry, buf + done, take);
-		used = ascii_fold(in, len, out, sizeof(out), &outlen);
-		f->ncarry = len - used < sizeof(f->carry) ? len - used : 0;
-		memcpy(f->carry, in + used, f->ncarry);
-		while (w < outlen) {
-			ssize_t r = write(f->fd, out + w, outlen - w);
-
-			if (r < 0 && errno == EINTR)
-				continue;
-			if (r <= 0)
-				return done ? (ssize_t)done : -1;
-			w += (size_t)r;
-		}
+		if (filter_piece(cookie, buf + done, take))
+			return done ? (ssize_t)done : -1;
 		done += take;
 	}
 	return (ssize_t)n;
 }
 
-static FILE *folding(int fd, int buffering)
+static FILE *filtered(int fd, int buffering, int ascii)
 {
-	static struct fold folds[2];
-	struct fold *f = &folds[fd == STDERR_FILENO];
+	static struct filter filters[2];
+	struct filter *f = &filters[fd == STDERR_FILENO];
 	FILE *s;
 
 	f->fd = fd;
-	s = fopencookie(f, "w", (cookie_io_functions_t){ .write = fold_write });
+	f->ascii = ascii;
+	s = fopencookie(f, "w", (cookie_io_functions_t){ .write = filter_write });
 	if (s)
 		setvbuf(s, NULL, buffering, 0);
 	return s;
 }
 
-static void ascii_fallback(void)
+static void filter_output(void)
 {
 	FILE *out, *err;
+	int ascii;
 
 	setlocale(LC_CTYPE, "");
-	if (locale_is_utf8())
-		return;
+	ascii = !locale_is_utf8();
 	fflush(stdout);
-	out = folding(STDOUT_FILENO, _IOLBF);
-	err = folding(STDERR_FILENO, _IONBF);
+	out = filtered(STDOUT_FILENO, _IOLBF, ascii);
+	err = filtered(STDERR_FILENO, _IONBF, ascii);
 	if (out)
 		stdout = out;
 	if (err)
@@ -158,7 +186,7 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	raw_stdout = stdout;
-	ascii_fallback();
+	filter_output();
 	/* Not on PATH yet (no 'make install'): hints name the binary as it was run. */
 	if (argv[0] && strchr(argv[0], '/'))
 		prog = argv[0];

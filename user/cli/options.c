@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* Option parsing and error helpers shared by the subcommands. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -7,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli/cli.h"
+#include "lab/lock.h"
 #include "observe/traffic.h"
 
 void err_msg(const char *fmt, ...)
@@ -22,12 +24,14 @@ void err_msg(const char *fmt, ...)
 
 int parse_int(const char *opt, const char *s, long min, long max, long *out)
 {
+	/* strtol alone takes " 5" and "+5": a number here is digits, a '-' only where negatives are allowed. */
+	int plain = isdigit((unsigned char)s[0]) || (min < 0 && s[0] == '-' && isdigit((unsigned char)s[1]));
 	char *end;
 	long v;
 
 	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max) {
+	v = plain ? strtol(s, &end, 10) : 0;
+	if (!plain || errno || *end || v < min || v > max) {
 		err_msg("invalid %s '%s': expected a whole number from %ld to %ld", opt, s, min, max);
 		return -1;
 	}
@@ -35,11 +39,11 @@ int parse_int(const char *opt, const char *s, long min, long max, long *out)
 	return 0;
 }
 
-int require_root(const char *cmd)
+int require_root(const char *cmd, const char *why)
 {
 	if (geteuid() == 0)
 		return 0;
-	err_msg("%s needs root: it creates namespaces and loads BPF programs (run it with sudo)", cmd);
+	err_msg("%s needs root: %s (run it with sudo)", cmd, why);
 	return EXIT_ENV;
 }
 
@@ -49,10 +53,20 @@ static void on_stop(int sig)
 	stop_requested = 1;
 }
 
+static void lock_waiting(int pid, const char *cmd)
+{
+	if (pid > 0)
+		err_msg("waiting for the lab lock " LAB_LOCK_FILE ": pid %d (%s) holds it (Ctrl-C gives up)", pid,
+			cmd[0] ? cmd : "?");
+	else
+		err_msg("waiting for the lab lock " LAB_LOCK_FILE ": another process holds it (Ctrl-C gives up)");
+}
+
 void install_stop_handlers(void)
 {
 	struct sigaction sa = { .sa_handler = on_stop };
 
+	lab_lock_policy(&stop_requested, lock_waiting);
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -73,6 +87,7 @@ int check_lab_name(const char *name)
 
 int parse_lab_option(int opt, const char *arg, struct lab_config *cfg)
 {
+	char msg[256];
 	long n;
 
 	switch (opt) {
@@ -88,14 +103,17 @@ int parse_lab_option(int opt, const char *arg, struct lab_config *cfg)
 		return 0;
 	case OPT_SUBNET:
 		if (cidr_parse(arg, &cfg->subnet)) {
-			err_msg("invalid --subnet '%s': expected an IPv4 network like 10.200.0.0/24", arg);
+			err_msg("invalid --subnet '%s': expected an IPv4 network like 10.200.0.0/24 (no host bits set)", arg);
+			return -1;
+		}
+		if (subnet_validate(&cfg->subnet, msg, sizeof(msg))) {
+			err_msg("invalid --subnet: %s", msg);
 			return -1;
 		}
 		return 0;
 	case OPT_BRIDGE:
-		if (strlen(arg) >= IFNAMSIZ || strchr(arg, '/') || !arg[0]) {
-			err_msg("invalid --bridge '%s': an interface name has 1 to %d characters and no '/'",
-				arg, IFNAMSIZ - 1);
+		if (ifname_validate(arg, 1, msg, sizeof(msg))) {
+			err_msg("invalid --bridge: %s", msg);
 			return -1;
 		}
 		snprintf(cfg->bridge, sizeof(cfg->bridge), "%s", arg);
@@ -105,6 +123,23 @@ int parse_lab_option(int opt, const char *arg, struct lab_config *cfg)
 		return 0;
 	}
 	return 1;
+}
+
+const char *lab_option_name(int opt)
+{
+	switch (opt) {
+	case OPT_LAB:
+		return "--lab";
+	case OPT_NAMESPACES:
+		return "--namespaces";
+	case OPT_SUBNET:
+		return "--subnet";
+	case OPT_BRIDGE:
+		return "--bridge";
+	case OPT_ISOLATED:
+		return "--isolated";
+	}
+	return "?";
 }
 
 /* "100ms" -> 100, "2s" -> 2000, "1.5s" -> 1500, "7" -> 7 * bare_unit_ms; -1 if malformed. */

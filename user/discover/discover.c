@@ -8,145 +8,39 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/rtnetlink.h>
 #include <sys/stat.h>
 #include "discover/discover.h"
+#include "discover/internal.h"
 #include "discover/names.h"
 #include "model/packet.h"
 #include "kernel/netlink.h"
-#include "discover/internal.h"
 #include "kernel/netns.h"
 
-static int ns_add(struct discovery *d, const char *path, const struct ns_ref *ref)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	uint32_t ino;
-	struct ns_handle *p;
-
-	if (fd < 0)
-		return -errno;
-	ino = netns_inode(fd);
-	for (int i = 0; i < d->nns; i++) {
-		if (d->ns[i].ref.ino == ino) {
-			close(fd);
-			return i;
-		}
-	}
-	p = realloc(d->ns, (d->nns + 1) * sizeof(*p));
-	if (!p) {
-		close(fd);
-		return -ENOMEM;
-	}
-	d->ns = p;
-	p = &d->ns[d->nns];
-	p->fd = fd;
-	p->ref = *ref;
-	p->ref.ino = ino;
-	return d->nns++;
-}
-
-static int ns_add_cand(struct discovery *d, const struct ns_cand *c)
-{
-	return ns_add(d, c->path, &c->ref);
-}
-
-static int topo_add(struct discovery *d, int ns, const struct nl_link *l, int role)
-{
-	struct topo_if *t;
-	int *m;
-
-	t = realloc(d->topo.ifs, (d->topo.n + 1) * sizeof(*t));
-	if (!t)
-		return -ENOMEM;
-	d->topo.ifs = t;
-	m = realloc(d->if_ns, (d->topo.n + 1) * sizeof(*m));
-	if (!m)
-		return -ENOMEM;
-	d->if_ns = m;
-	t = &d->topo.ifs[d->topo.n];
-	memset(t, 0, sizeof(*t));
-	t->netns_ino = d->ns[ns].ref.ino;
-	t->ifindex = l->ifindex;
-	snprintf(t->name, sizeof(t->name), "%s", l->name);
-	snprintf(t->ns_label, sizeof(t->ns_label), "%s", d->ns[ns].ref.label);
-	t->role = role;
-	t->peer = t->master = -1;
-	memcpy(t->mac, l->mac, 6);
-	d->if_ns[d->topo.n] = ns;
-	return d->topo.n++;
-}
-
-/* First IPv4 address of each topo interface in namespace ns. */
-static void fill_addrs(struct discovery *d, int ns)
-{
-	struct nl_addr *a;
-	struct nl nl;
-	int n;
-
-	if (netns_enter(d->ns[ns].fd))
-		return;
-	if (!nl_open(&nl)) {
-		n = nl_addr_dump(&nl, &a);
-		for (int i = 0; i < n; i++)
-			for (int j = 0; j < d->topo.n; j++)
-				if (d->if_ns[j] == ns && d->topo.ifs[j].ifindex == a[i].ifindex &&
-				    !d->topo.ifs[j].addr.s_addr) {
-					d->topo.ifs[j].addr = a[i].addr;
-					d->topo.ifs[j].prefixlen = a[i].prefixlen;
-				}
-		if (n > 0)
-			free(a);
-		nl_close(&nl);
-	}
-	netns_return();
-}
-
-static void note_unresolved(struct discovery *d, const char *fmt, const char *a, int b)
-{
-	if (d->nunresolved < 8)
-		snprintf(d->unresolved[d->nunresolved++], sizeof(d->unresolved[0]), fmt, a, b);
-}
-
-/* The link with ifindex in the namespace behind fd. */
-static int link_in_ns(int fd, int ifindex, struct nl_link *out)
-{
-	struct nl nl;
-	int err = netns_enter(fd);
-
-	if (err)
-		return err;
-	err = nl_open(&nl);
-	if (!err) {
-		err = nl_link_get_index(&nl, ifindex, out);
-		nl_close(&nl);
-	}
-	netns_return();
-	return err;
-}
-
 /* The far end of a port: an endpoint in whichever namespace holds it. */
-static void add_far_end(struct discovery *d, const struct catalog *cat, int host, int port,
-			const struct nl_link *pl)
+static void add_far_end(struct walk *w, int host, int port, const struct nl_link *pl)
 {
+	struct discovery *d = w->d;
 	int ns = host, idx;
 	struct nl_link end;
 
 	if (strcmp(pl->kind, "veth") || pl->link <= 0)
 		return;
 	if (pl->link_netnsid >= 0) {
-		int c = resolve_nsid(cat, d->ns[host].fd, pl->link_netnsid);
+		int c = walk_resolve_nsid(w, host, pl->link_netnsid);
 
 		if (c < 0) {
-			note_unresolved(d, "port %s: its peer is in a namespace with no name and no process (netns id %d): not traced",
+			walk_note_unresolved(d, "port %s: its peer is in a namespace with no name and no process (netns id %d): not traced",
 					pl->name, pl->link_netnsid);
 			return;
 		}
-		ns = ns_add_cand(d, &cat->c[c]);
+		ns = walk_add_cand(d, &w->cat.c[c]);
 		if (ns < 0)
 			return;
 	}
-	if (link_in_ns(d->ns[ns].fd, pl->link, &end))
+	if (walk_link(w, ns, pl->link, &end))
 		return;
-	idx = topo_add(d, ns, &end, TOPO_ENDPOINT);
+	idx = walk_add_if(d, ns, &end, TOPO_ENDPOINT);
 	if (idx < 0)
 		return;
 	d->topo.ifs[idx].peer = port;
@@ -154,28 +48,22 @@ static void add_far_end(struct discovery *d, const struct catalog *cat, int host
 }
 
 /* The bridge and everything on it, from the namespace that holds it. */
-static int discover_ports(struct discovery *d, const struct catalog *cat, int host, int bridge_ifindex)
+static int discover_ports(struct walk *w, int host, int bridge_ifindex)
 {
+	struct discovery *d = w->d;
 	struct nl_link *links;
-	struct nl nl;
+	struct nl *nl;
 	int n, err, br = -1;
 
-	err = netns_enter(d->ns[host].fd);
+	err = walk_nl(w, host, &nl);
 	if (err)
 		return err;
-	err = nl_open(&nl);
-	if (err) {
-		netns_return();
-		return err;
-	}
-	n = nl_link_dump(&nl, &links);
-	nl_close(&nl);
-	netns_return();
+	n = nl_link_dump(nl, &links);
 	if (n < 0)
 		return n;
 	for (int i = 0; i < n; i++)
 		if (links[i].ifindex == bridge_ifindex)
-			br = topo_add(d, host, &links[i], TOPO_BRIDGE);
+			br = walk_add_if(d, host, &links[i], TOPO_BRIDGE);
 	if (br < 0) {
 		free(links);
 		return -ENODEV;
@@ -186,88 +74,133 @@ static int discover_ports(struct discovery *d, const struct catalog *cat, int ho
 
 		if (links[i].master != bridge_ifindex)
 			continue;
-		port = topo_add(d, host, &links[i], TOPO_PORT);
+		port = walk_add_if(d, host, &links[i], TOPO_PORT);
 		if (port < 0)
 			break;
 		d->topo.ifs[port].master = br;
-		add_far_end(d, cat, host, port, &links[i]);
+		add_far_end(w, host, port, &links[i]);
 	}
 	free(links);
 	for (int i = 0; i < d->nns; i++)
-		fill_addrs(d, i);
+		walk_fill_addrs(w, i);
 	return 0;
 }
 
-/* SRC as a PID, comm:PID, a container's name, a namespace file or a /run/netns name. */
-static int open_src(const char *src, const struct ns_owners *ow, char *path, int psize, struct ns_ref *ref)
+/* A process's namespace, named after its container, or as comm:PID. */
+static void pid_path(int pid, char *path, int psize, struct ns_ref *ref)
 {
-	int digits = *src != '\0', pid;
+	char comm[16] = "?", container[CONTAINER_NAME_MAX];
+
+	snprintf(path, psize, "/proc/%d/ns/net", pid);
+	container_of_pid(pid, container, sizeof(container));
+	process_comm(pid, comm);
+	if (container[0])
+		snprintf(ref->label, sizeof(ref->label), "%s", container);
+	else
+		snprintf(ref->label, sizeof(ref->label), "%s:%d", comm, pid);
+	ref->via = NS_VIA_PID;
+}
+
+/*
+ * SRC as a path and a reference: a PID, comm:PID or a container's name (by
+ * the owners), a path (has '/'), or a name under /run/netns.
+ */
+static int src_path(const char *src, const struct ns_owners *ow, char *path, int psize, struct ns_ref *ref)
+{
+	int digits = *src != '\0', pid = 0;
 
 	memset(ref, 0, sizeof(*ref));
 	for (const char *p = src; *p; p++)
 		digits &= isdigit((unsigned char)*p) != 0;
-	snprintf(path, psize, NETNS_RUN_DIR "/%s", src);
-	pid = digits ? atoi(src) : strchr(src, '/') || !access(path, F_OK) ? 0 : ns_owners_find(ow, src);
+	if (digits && strlen(src) <= 10)
+		pid = atoi(src);
+	else if (!strchr(src, '/') && (size_t)snprintf(path, psize, NETNS_RUN_DIR "/%s", src) < (size_t)psize &&
+		 access(path, F_OK))
+		pid = ns_owners_find(ow, src);	/* not a /run/netns name: comm:PID, or a container */
 	if (pid > 0) {
-		char comm[16] = "?", container[CONTAINER_NAME_MAX];
-
-		/* The process given names it (comm:PID), or its container. */
-		snprintf(path, psize, "/proc/%d/ns/net", pid);
-		container_of_pid(pid, container, sizeof(container));
-		process_comm(pid, comm);
-		if (container[0])
-			snprintf(ref->label, sizeof(ref->label), "%s", container);
-		else
-			snprintf(ref->label, sizeof(ref->label), "%s:%d", comm, pid);
-		ref->via = NS_VIA_PID;
-		snprintf(ref->arg, sizeof(ref->arg), "%d", pid);
+		pid_path(pid, path, psize, ref);
+		if ((size_t)snprintf(ref->arg, sizeof(ref->arg), "%d", pid) >= sizeof(ref->arg))
+			return -ENAMETOOLONG;
+		return 0;
 	} else if (strchr(src, '/')) {
 		snprintf(path, psize, "%s", src);
 		snprintf(ref->label, sizeof(ref->label), "%s", strrchr(src, '/') + 1);
 		ref->via = NS_VIA_PATH;
-		snprintf(ref->arg, sizeof(ref->arg), "%s", src);
 	} else {
+		snprintf(path, psize, NETNS_RUN_DIR "/%s", src);
 		snprintf(ref->label, sizeof(ref->label), "%s", src);
 		ref->via = NS_VIA_NAME;
-		snprintf(ref->arg, sizeof(ref->arg), "%s", src);
 	}
-	return access(path, R_OK) ? -errno : 0;
+	if ((size_t)snprintf(ref->arg, sizeof(ref->arg), "%s", src) >= sizeof(ref->arg))
+		return -ENAMETOOLONG;
+	return 0;
 }
 
-/* The interface the namespace behind fd sends to dst by (RTM_GETROUTE). */
-static int route_out(int fd, struct in_addr dst, struct nl_link *out)
+/*
+ * Opens what the user named and adds it to d; -ENOENT, -ENOTNAM (not a
+ * namespace), -EPROTOTYPE (another kind of namespace) with msg.
+ */
+static int open_src(struct walk *w, const char *opt, const char *src, char *msg, int msglen)
 {
-	struct nl nl;
-	int oif, err = netns_enter(fd);
+	struct discovery *d = w->d;
+	char path[PATH_MAX];
+	struct ns_ref ref;
+	int fd, err = src_path(src, &w->owners, path, sizeof(path), &ref);
 
-	if (err)
-		return err;
-	err = nl_open(&nl);
-	if (!err) {
-		oif = nl_route_get_oif(&nl, dst);
-		err = oif < 0 ? oif : nl_link_get_index(&nl, oif, out);
-		nl_close(&nl);
+	fd = err ? err : netns_open(path);
+	err = fd < 0 ? fd : netns_check(fd);
+	if (err == -ENOTNAM || err == -EPROTOTYPE) {
+		struct stat st;
+		const char *what = err == -EPROTOTYPE ? "a namespace of another kind" :
+				   fstat(fd, &st) ? "no namespace" : S_ISDIR(st.st_mode) ? "a directory" :
+				   S_ISREG(st.st_mode) && !st.st_size ? "an empty file" :
+				   S_ISREG(st.st_mode) ? "a regular file" : "not a namespace file";
+
+		snprintf(msg, msglen, "%s '%s' is not a network namespace (%s is %s): give a name under "
+			 NETNS_RUN_DIR ", a PID, or a file such as /proc/PID/ns/net", opt, src, path, what);
+	} else if (err) {
+		snprintf(msg, msglen, "no network namespace %s '%s' (%s: %s): give a name under "
+			 NETNS_RUN_DIR ", a PID, comm:PID, a container's name, or a namespace file", opt, src, path,
+			 strerror(-err));
+		err = err == -ENAMETOOLONG ? -ENOTNAM : -ENOENT;
 	}
-	netns_return();
+	if (err) {
+		if (fd >= 0)
+			close(fd);
+		return err;
+	}
+	return walk_add_ns_fd(d, fd, &ref);
+}
+
+/* The interface namespace ns sends to dst by (RTM_GETROUTE), and the route's type. */
+static int route_out(struct walk *w, int ns, struct in_addr dst, struct nl_link *out, int *type)
+{
+	struct nl *nl;
+	int oif, err = walk_nl(w, ns, &nl);
+
+	if (!err)
+		err = nl_route_out(nl, dst, &oif, type);
+	if (!err && (*type == RTN_UNICAST || *type == RTN_LOCAL))
+		err = nl_link_get_index(nl, oif, out);
 	return err;
 }
 
 /* From the source's veth, through its peer, to the bridge and all its ports. */
-static int follow_veth(struct discovery *d, const struct catalog *cat, int sns, const struct nl_link *out,
-		       char *msg, int msglen)
+static int follow_veth(struct walk *w, int sns, const struct nl_link *out, char *msg, int msglen)
 {
+	struct discovery *d = w->d;
 	const char *label = d->ns[sns].ref.label;
 	struct nl_link peer;
 	int c, host, err;
 
-	c = resolve_nsid(cat, d->ns[sns].fd, out->link_netnsid);
+	c = walk_resolve_nsid(w, sns, out->link_netnsid);
 	if (c < 0) {
 		snprintf(msg, msglen, "the peer of %s in %s is in a namespace with no name and no process (netns id %d)",
 			 out->name, label, out->link_netnsid);
 		return -ENOENT;
 	}
-	host = ns_add_cand(d, &cat->c[c]);
-	err = host < 0 ? host : link_in_ns(d->ns[host].fd, out->link, &peer);
+	host = walk_add_cand(d, &w->cat.c[c]);
+	err = host < 0 ? host : walk_link(w, host, out->link, &peer);
 	if (err) {
 		snprintf(msg, msglen, "cannot read the peer of %s: %s", out->name, strerror(-err));
 		return err;
@@ -277,24 +210,28 @@ static int follow_veth(struct discovery *d, const struct catalog *cat, int sns, 
 			 d->ns[host].ref.label);
 		return -EOPNOTSUPP;
 	}
-	err = discover_ports(d, cat, host, peer.master);
+	err = discover_ports(w, host, peer.master);
 	if (err)
 		snprintf(msg, msglen, "cannot read bridge ifindex %d in %s: %s", peer.master, d->ns[host].ref.label,
 			 strerror(-err));
 	return err;
 }
 
-/* The links of the namespace behind fd; count or -errno. */
-static int links_in_ns(int fd, struct nl_link **out)
+/* Link ifindex in candidate namespace c, read through a socket opened there for this alone. */
+static int cand_link(const struct walk *w, int c, int ifindex, struct nl_link *out)
 {
+	int fd = open(w->cat.c[c].path, O_RDONLY | O_CLOEXEC), err;
 	struct nl nl;
-	int n = nl_open_in(&nl, fd);
 
-	if (n)
-		return n;
-	n = nl_link_dump(&nl, out);
+	if (fd < 0)
+		return -errno;
+	err = nl_open_in(&nl, fd);
+	close(fd);
+	if (err)
+		return err;
+	err = nl_link_get_index(&nl, ifindex, out);
 	nl_close(&nl);
-	return n;
+	return err;
 }
 
 /*
@@ -302,45 +239,73 @@ static int links_in_ns(int fd, struct nl_link **out)
  * go if its routing let them. Used when the route lookup is refused, so the
  * refusal is diagnosed rather than reported as a usage error.
  */
-static int only_bridged_veth(struct discovery *d, const struct catalog *cat, int sns, struct nl_link *out)
+static int only_bridged_veth(struct walk *w, int sns, struct nl_link *out)
 {
-	struct nl_link *l, peer;
-	int n = links_in_ns(d->ns[sns].fd, &l), found = 0;
+	struct nl_link *l = NULL, peer;
+	struct nl *nl;
+	int n, found = 0;
 
+	n = walk_nl(w, sns, &nl) ? -1 : nl_link_dump(nl, &l);
 	for (int i = 0; i < n; i++) {
 		int c;
 
 		if (strcmp(l[i].kind, "veth") || l[i].link_netnsid < 0)
 			continue;
-		c = resolve_nsid(cat, d->ns[sns].fd, l[i].link_netnsid);
-		if (c < 0)
-			continue;
-		{
-			int fd = open(cat->c[c].path, O_RDONLY | O_CLOEXEC);
-			int ok = fd >= 0 && !link_in_ns(fd, l[i].link, &peer) && peer.master;
-
-			if (fd >= 0)
-				close(fd);
-			if (ok && !found++)
-				*out = l[i];
-		}
+		c = walk_resolve_nsid(w, sns, l[i].link_netnsid);
+		if (c >= 0 && !cand_link(w, c, l[i].link, &peer) && peer.master && !found++)
+			*out = l[i];
 	}
 	if (n > 0)
 		free(l);
 	return found == 1 ? 0 : -ENOENT;
 }
 
-/* ifindex holding addr in the namespace behind fd, 0 if none. */
-static int addr_in_ns(int fd, struct in_addr addr)
+/* dst as the source's routing sees it: one unicast host through a veth, or why not (*refused: the lookup's errno). */
+static int check_route(struct walk *w, int sns, struct in_addr dst, struct nl_link *out, int *refused, char *msg,
+		       int msglen)
 {
-	struct nl_addr *a;
-	struct nl nl;
-	int n, found = 0;
+	const char *label = w->d->ns[sns].ref.label;
+	char a[16];
+	int type = 0, err = route_out(w, sns, dst, out, &type);
 
-	if (nl_open_in(&nl, fd))
+	ip_str(dst.s_addr, a, sizeof(a));
+	*refused = 0;
+	if (err) {
+		snprintf(msg, msglen, "%s has no route to %s: %s", label, a, strerror(-err));
+		*refused = -err;
+		return err;
+	}
+	if (type != RTN_UNICAST) {
+		snprintf(msg, msglen, "--to %s is %s %s (its routes say so): nstrace traces echo requests to one other host",
+			 a, type == RTN_BROADCAST ? "a broadcast address for" : type == RTN_LOCAL ? "an address of" :
+			 type == RTN_MULTICAST ? "a multicast address for" : "no unicast destination for", label);
+		return -EINVAL;
+	}
+	if (strcmp(out->kind, "veth") || out->link_netnsid < 0) {
+		snprintf(msg, msglen, "%s reaches %s through %s, %s: nstrace traces veth pairs into a bridge",
+			 label, a, out->name, strcmp(out->kind, "veth") ? "not a veth" : "whose peer is in the same namespace");
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+/* ifindex holding addr in namespace ns (-1: candidate c instead), 0 if none. */
+static int addr_in(struct walk *w, int ns, int c, struct in_addr addr)
+{
+	struct nl_addr *a = NULL;
+	struct nl tmp, *nl = &tmp;
+	int n, found = 0, fd = -1;
+
+	if (ns >= 0 ? walk_nl(w, ns, &nl) : (fd = open(w->cat.c[c].path, O_RDONLY | O_CLOEXEC)) < 0 || nl_open_in(nl, fd)) {
+		if (fd >= 0)
+			close(fd);
 		return 0;
-	n = nl_addr_dump(&nl, &a);
-	nl_close(&nl);
+	}
+	n = nl_addr_dump(nl, &a);
+	if (ns < 0) {
+		nl_close(nl);
+		close(fd);
+	}
 	for (int i = 0; i < n && !found; i++)
 		if (a[i].addr.s_addr == addr.s_addr)
 			found = a[i].ifindex;
@@ -350,18 +315,19 @@ static int addr_in_ns(int fd, struct in_addr addr)
 }
 
 /* The target's interface and its veth peer, from namespace ns, added to the topology. */
-static void add_elsewhere(struct discovery *d, const struct catalog *cat, int ns, int ifindex)
+static void add_elsewhere(struct walk *w, int ns, int ifindex)
 {
+	struct discovery *d = w->d;
 	struct nl_link end, peer;
 	int idx, pns, pidx, c;
 
-	if (link_in_ns(d->ns[ns].fd, ifindex, &end) || (idx = topo_add(d, ns, &end, TOPO_ENDPOINT)) < 0)
+	if (walk_link(w, ns, ifindex, &end) || (idx = walk_add_if(d, ns, &end, TOPO_ENDPOINT)) < 0)
 		return;
 	d->elsewhere = idx;
-	fill_addrs(d, ns);
-	if (strcmp(end.kind, "veth") || end.link_netnsid < 0 ||
-	    (c = resolve_nsid(cat, d->ns[ns].fd, end.link_netnsid)) < 0 || (pns = ns_add_cand(d, &cat->c[c])) < 0 ||
-	    link_in_ns(d->ns[pns].fd, end.link, &peer) || (pidx = topo_add(d, pns, &peer, TOPO_PORT)) < 0)
+	walk_fill_addrs(w, ns);
+	if (strcmp(end.kind, "veth") || end.link_netnsid < 0 || (c = walk_resolve_nsid(w, ns, end.link_netnsid)) < 0 ||
+	    (pns = walk_add_cand(d, &w->cat.c[c])) < 0 || walk_link(w, pns, end.link, &peer) ||
+	    (pidx = walk_add_if(d, pns, &peer, TOPO_PORT)) < 0)
 		return;
 	/* Where it would have to be for the source to reach it: a port of the source's bridge. */
 	d->topo.ifs[pidx].master = d->bridge;
@@ -370,149 +336,104 @@ static void add_elsewhere(struct discovery *d, const struct catalog *cat, int ns
 }
 
 /* The namespace that has dst although nothing on the bridge does (a port detached, say). */
-static void find_elsewhere(struct discovery *d, const struct catalog *cat, struct in_addr dst)
+static void find_elsewhere(struct walk *w, struct in_addr dst)
 {
+	struct discovery *d = w->d;
+	int ifindex, ns;
+
 	if (topo_find_addr(&d->topo, dst) >= 0)
 		return;
 	for (int i = 0; i < d->nns; i++) {
-		int ifindex = addr_in_ns(d->ns[i].fd, dst);
-
-		if (ifindex) {
-			add_elsewhere(d, cat, i, ifindex);
+		if ((ifindex = addr_in(w, i, -1, dst))) {
+			add_elsewhere(w, i, ifindex);
 			return;
 		}
 	}
-	for (int c = 0; c < cat->n; c++) {
-		int fd = open(cat->c[c].path, O_RDONLY | O_CLOEXEC), ifindex, ns;
-
-		if (fd < 0)
-			continue;
-		ifindex = addr_in_ns(fd, dst);
-		close(fd);
-		if (ifindex && (ns = ns_add_cand(d, &cat->c[c])) >= 0) {
-			add_elsewhere(d, cat, ns, ifindex);
+	for (int c = 0; c < w->cat.n; c++) {
+		if ((ifindex = addr_in(w, -1, c, dst)) && (ns = walk_add_cand(d, &w->cat.c[c])) >= 0) {
+			add_elsewhere(w, ns, ifindex);
 			return;
 		}
 	}
+}
+
+/*
+ * Its route to dst names the interface the probes leave by. A lookup the
+ * kernel refuses is the finding, not a usage error: the probes are traced
+ * through the source's only veth into a bridge, or it cannot send at all
+ * (-ENETUNREACH).
+ */
+static int route_or_fallback(struct walk *w, int sns, struct in_addr dst, struct nl_link *out, char *msg, int msglen)
+{
+	char a[16], why[64];
+	int refused, err = check_route(w, sns, dst, out, &refused, msg, msglen);
+
+	if (!err || !refused)
+		return err;
+	if (only_bridged_veth(w, sns, out)) {
+		snprintf(why, sizeof(why), "%s", strerror(refused));
+		snprintf(msg, msglen, "%s has no route to %s (%s) and no single veth into a bridge to trace instead",
+			 w->d->ns[sns].ref.label, ip_str(dst.s_addr, a, sizeof(a)), why);
+		return -ENETUNREACH;
+	}
+	w->d->route_err = refused;
+	return 0;
 }
 
 int discover_from(const char *src, struct in_addr dst, const char *bridge_name,
 		  struct discovery *d, char *msg, int msglen)
 {
-	struct catalog cat = {};
-	struct ns_owners ow = {};
-	char path[256], a[16];
-	struct ns_ref ref;
+	struct walk w = { .d = d };
 	struct nl_link out;
+	char a[16];
 	int sns, err;
 
 	memset(d, 0, sizeof(*d));
 	d->src = d->bridge = d->elsewhere = -1;
-	ns_owners_scan(&ow);
-	err = open_src(src, &ow, path, sizeof(path), &ref);
-	if (err) {
-		snprintf(msg, msglen, "no network namespace '%s' (%s): give a name under /run/netns, a PID, comm:PID, "
-			 "a container's name or a namespace file", src, strerror(-err));
-		ns_owners_free(&ow);
-		return -ENOENT;
-	}
-	catalog_build(&cat, &ow);
-	sns = ns_add(d, path, &ref);
+	ns_owners_scan(&w.owners);
+	sns = open_src(&w, "--from", src, msg, msglen);
 	if (sns < 0) {
-		err = sns;
-		snprintf(msg, msglen, "cannot open %s: %s", path, strerror(-err));
-		goto out;
+		walk_end(&w);
+		return sns;
 	}
-	/* Its route to dst names the interface the probes leave by. */
-	err = route_out(d->ns[sns].fd, dst, &out);
-	if (err && only_bridged_veth(d, &cat, sns, &out)) {
-		snprintf(msg, msglen, "%s has no route to %s (%s) and no single veth into a bridge to trace instead",
-			 ref.label, ip_str(dst.s_addr, a, sizeof(a)), strerror(-err));
-		/* The answer to the question, not a usage error: it cannot reach it. */
-		err = -ENETUNREACH;
-		goto out;
-	}
-	if (err) {
-		/* A refused lookup is the finding: trace where its packets would have gone. */
-		d->route_err = -err;
-		err = 0;
-	}
-	if (strcmp(out.kind, "veth") || out.link_netnsid < 0) {
-		snprintf(msg, msglen, "%s reaches %s through %s, %s: nstrace traces veth pairs into a bridge",
-			 ref.label, ip_str(dst.s_addr, a, sizeof(a)), out.name,
-			 strcmp(out.kind, "veth") ? "not a veth" : "whose peer is in the same namespace");
-		err = -EOPNOTSUPP;
-		goto out;
-	}
-	err = follow_veth(d, &cat, sns, &out, msg, msglen);
+	catalog_build(&w.cat, &w.owners);
+	err = route_or_fallback(&w, sns, dst, &out, msg, msglen);
+	if (!err)
+		err = follow_veth(&w, sns, &out, msg, msglen);
 	if (err)
 		goto out;
 	if (bridge_name && strcmp(d->topo.ifs[d->bridge].name, bridge_name)) {
-		snprintf(msg, msglen, "%s reaches %s through bridge %s, not %s", ref.label,
+		snprintf(msg, msglen, "%s reaches %s through bridge %s, not %s", d->ns[sns].ref.label,
 			 ip_str(dst.s_addr, a, sizeof(a)), d->topo.ifs[d->bridge].name, bridge_name);
 		err = -EINVAL;
 		goto out;
 	}
-	find_elsewhere(d, &cat, dst);
+	find_elsewhere(&w, dst);
 	d->src = topo_find(&d->topo, d->ns[sns].ref.ino, out.ifindex);
 	if (d->src < 0) {
 		snprintf(msg, msglen, "%s's %s leads to bridge %s, but its own end was not found among the bridge's ports",
-			 ref.label, out.name, d->topo.ifs[d->bridge].name);
+			 d->ns[sns].ref.label, out.name, d->topo.ifs[d->bridge].name);
 		err = -ENOENT;
 	}
 out:
-	free(cat.c);
-	ns_owners_free(&ow);
+	walk_end(&w);
 	if (err)
 		discovery_free(d);
 	return err;
 }
 
-/* The namespace nstrace runs in: "root", or "self" when that is not the root one. */
-static int ns_add_self(struct discovery *d)
+/* The bridge to watch: by name, or the only one with ports; its ifindex, or -errno with msg. */
+static int pick_bridge(struct walk *w, int host, const char *bridge_name, char *msg, int msglen)
 {
-	struct ns_ref self = { .label = "root", .via = NS_VIA_SELF };
-	struct stat init, own;
-
-	if (stat("/proc/1/ns/net", &init) || stat("/proc/self/ns/net", &own) || init.st_ino != own.st_ino)
-		snprintf(self.label, sizeof(self.label), "self");
-	return ns_add(d, "/proc/self/ns/net", &self);
-}
-
-int discover_bridge(const char *netns, const char *bridge_name, struct discovery *d,
-		    char *msg, int msglen)
-{
-	struct catalog cat = {};
-	struct ns_owners ow = {};
-	char path[256];
-	struct ns_ref ref;
 	struct nl_link *links = NULL;
-	struct nl nl;
-	int host, n = 0, err, br = 0, bridges = 0;
+	struct nl *nl;
+	int n, err, br = 0, bridges = 0;
 
-	memset(d, 0, sizeof(*d));
-	d->src = d->bridge = d->elsewhere = -1;
-	ns_owners_scan(&ow);
-	catalog_build(&cat, &ow);
-	if (netns && open_src(netns, &ow, path, sizeof(path), &ref)) {
-		snprintf(msg, msglen, "no network namespace '%s'", netns);
-		err = -ENOENT;
-		goto out;
-	}
-	host = netns ? ns_add(d, path, &ref) : ns_add_self(d);
-	err = host < 0 ? host : netns_enter(d->ns[host].fd);
-	if (!err) {
-		err = nl_open(&nl);
-		if (!err) {
-			n = nl_link_dump(&nl, &links);
-			err = n < 0 ? n : 0;
-			nl_close(&nl);
-		}
-		netns_return();
-	}
-	if (err) {
-		snprintf(msg, msglen, "cannot list links: %s", strerror(-err));
-		goto out;
+	err = walk_nl(w, host, &nl);
+	n = err ? err : nl_link_dump(nl, &links);
+	if (n < 0) {
+		snprintf(msg, msglen, "cannot list links: %s", strerror(-n));
+		return n;
 	}
 	for (int i = 0; i < n; i++) {
 		int ports = 0;
@@ -531,22 +452,51 @@ int discover_bridge(const char *netns, const char *bridge_name, struct discovery
 			br = links[i].ifindex;
 		}
 	}
-	if (!br || bridges > 1) {
-		snprintf(msg, msglen, bridge_name ? "no bridge named '%s' in %s" :
-			 bridges > 1 ? "%s%s holds several bridges with ports: choose one with --bridge" :
-			 "%s%s holds no bridge with ports (use --netns and --bridge)",
-			 bridge_name ? bridge_name : "", d->ns[host].ref.label);
-		err = bridge_name ? -ENODEV : -EINVAL;
-		goto out;
+	free(links);
+	if (br && bridges <= 1)
+		return br;
+	snprintf(msg, msglen, bridge_name ? "no bridge named '%s' in %s" :
+		 bridges > 1 ? "%s%s holds several bridges with ports: choose one with --bridge" :
+		 "%s%s holds no bridge with ports (use --netns and --bridge)",
+		 bridge_name ? bridge_name : "", w->d->ns[host].ref.label);
+	return bridge_name ? -ENODEV : -EINVAL;
+}
+
+int discover_bridge(const char *netns, const char *bridge_name, struct discovery *d,
+		    char *msg, int msglen)
+{
+	struct walk w = { .d = d };
+	int host, err, br;
+
+	memset(d, 0, sizeof(*d));
+	d->src = d->bridge = d->elsewhere = -1;
+	ns_owners_scan(&w.owners);
+	if (netns) {
+		host = open_src(&w, "--netns", netns, msg, msglen);
+	} else {
+		struct ns_ref self = { .label = "root", .via = NS_VIA_SELF };
+		struct stat init, own;
+		int fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+
+		/* nstrace may itself run inside a namespace: then that is not the root one. */
+		if (stat("/proc/1/ns/net", &init) || stat("/proc/self/ns/net", &own) || init.st_ino != own.st_ino)
+			snprintf(self.label, sizeof(self.label), "self");
+		host = fd < 0 ? -errno : walk_add_ns_fd(d, fd, &self);
+		if (host < 0)
+			snprintf(msg, msglen, "cannot open our own namespace: %s", strerror(-host));
 	}
-	err = discover_ports(d, &cat, host, br);
-	if (err)
-		snprintf(msg, msglen, "cannot read the bridge's ports: %s", strerror(-err));
-out:
-	if (n > 0)
-		free(links);
-	free(cat.c);
-	ns_owners_free(&ow);
+	if (host < 0) {
+		walk_end(&w);
+		return host;
+	}
+	catalog_build(&w.cat, &w.owners);
+	err = br = pick_bridge(&w, host, bridge_name, msg, msglen);
+	if (br > 0) {
+		err = discover_ports(&w, host, br);
+		if (err)
+			snprintf(msg, msglen, "cannot read the bridge's ports: %s", strerror(-err));
+	}
+	walk_end(&w);
 	if (err)
 		discovery_free(d);
 	return err;

@@ -24,7 +24,8 @@ struct discovery {
 };
 
 /*
- * SRC is a /run/netns name, a PID, or a namespace file path; -errno with msg:
+ * SRC is a /run/netns name, a PID, comm:PID, a container's name, or a
+ * namespace file path; -errno with msg:
  * -ENETUNREACH when SRC cannot send to dst and offers nothing to trace.
  */
 int discover_from(const char *src, struct in_addr dst, const char *bridge_name,

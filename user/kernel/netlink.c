@@ -101,17 +101,24 @@ static int error_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
 	struct exchange *x = data;
-	unsigned int off = sizeof(*err);
+	size_t off = sizeof(*err), payload = mnl_nlmsg_get_payload_len(nlh);
 
-	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*err)))
+	if (payload < sizeof(*err)) {
+		errno = EBADMSG;
 		return MNL_CB_ERROR;
+	}
 	if (err->error && (nlh->nlmsg_flags & NLM_F_ACK_TLVS)) {
+		/* Uncapped, the request comes back first: skip it, if its length is one. */
 		if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-			off += err->msg.nlmsg_len - sizeof(struct nlmsghdr);
-		mnl_attr_parse(nlh, off, ext_ack_cb, x->nl);
+			off = err->msg.nlmsg_len >= sizeof(struct nlmsghdr) &&
+			      err->msg.nlmsg_len - sizeof(struct nlmsghdr) <= payload - off ?
+			      off + MNL_ALIGN(err->msg.nlmsg_len - sizeof(struct nlmsghdr)) : payload + 1;
+		if (off <= payload)
+			mnl_attr_parse(nlh, off, ext_ack_cb, x->nl);
 	}
 	if (err->error < 0) {
-		errno = -err->error;
+		/* An errno, or nonsense (INT_MIN does not even negate). */
+		errno = err->error >= -4095 ? -err->error : EBADMSG;
 		return MNL_CB_ERROR;
 	}
 	return MNL_CB_STOP;
@@ -155,10 +162,54 @@ static void drain_dump(struct nl *nl, char *buf)
 	}
 }
 
+/*
+ * Every message lies within the buffer, padding included. libmnl's
+ * mnl_nlmsg_ok() compares the length as an int (2^31 and more pass as
+ * negative), and its attribute walk runs to the aligned end of a message.
+ */
+static int frames_ok(const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len >= sizeof(struct nlmsghdr)) {
+		const struct nlmsghdr *h = (const void *)p;
+		size_t step = MNL_ALIGN((size_t)h->nlmsg_len);
+
+		if (h->nlmsg_len < sizeof(*h) || step > len)
+			return 0;
+		if (step >= len)
+			break;
+		p += step;
+		len -= step;
+	}
+	return 1;
+}
+
+/* One recv()'s worth of replies through cb; libmnl's verdict (MNL_CB_*), errno on error. */
+static int run_replies(struct nl *nl, const void *buf, size_t len, unsigned int seq, mnl_cb_t cb, void *data)
+{
+	struct exchange x = { nl, cb, data };
+
+	if (!frames_ok(buf, len)) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	return mnl_cb_run2(buf, len, seq, nl->portid, data_cb, &x, control_cbs, NLMSG_MIN_TYPE);
+}
+
+int nl_replay(struct nl *nl, const void *buf, size_t len, mnl_cb_t cb, void *data)
+{
+	int ret;
+
+	nl->ext_ack[0] = '\0';
+	errno = 0;
+	ret = run_replies(nl, buf, len, 0, cb, data);
+	return ret < 0 ? -(errno ? errno : EBADMSG) : 0;
+}
+
 /* Send one request and run cb over every reply until ACK/DONE. */
 int nl_exchange(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 {
-	struct exchange x = { nl, cb, data };
 	char *buf;
 	int ret;
 
@@ -173,11 +224,11 @@ int nl_exchange(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 		ret = mnl_socket_recvfrom(nl->sock, buf, NL_BUF_SIZE);
 		if (ret < 0)
 			break;
-		ret = mnl_cb_run2(buf, ret, nl->seq, nl->portid, data_cb, &x,
-				  control_cbs, NLMSG_MIN_TYPE);
+		errno = 0;
+		ret = run_replies(nl, buf, ret, nl->seq, cb, data);
 	} while (ret > 0);
 	if (ret < 0) {
-		ret = -errno;
+		ret = errno ? -errno : -EBADMSG;
 		if (nlh->nlmsg_flags & NLM_F_DUMP)
 			drain_dump(nl, buf);
 	}
@@ -212,15 +263,17 @@ static int put_name_alias(struct nlmsghdr *nlh, size_t size, const char *name, c
 	return 0;
 }
 
-int nl_bridge_create(struct nl *nl, const char *name, const char *alias)
+int nl_bridge_create(struct nl *nl, const char *name, uint32_t group)
 {
 	char buf[1024];
 	struct nlmsghdr *nlh = nl_put_header(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
 	struct nlattr *linkinfo;
 
 	nl_put_ifinfo(nlh, 0);
-	if (put_name_alias(nlh, sizeof(buf), name, alias))
+	if (put_name_alias(nlh, sizeof(buf), name, NULL))
 		return -EMSGSIZE;
+	if (group)
+		mnl_attr_put_u32(nlh, IFLA_GROUP, group);
 	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
 	mnl_attr_nest_end(nlh, linkinfo);
@@ -232,8 +285,8 @@ int nl_bridge_create(struct nl *nl, const char *name, const char *alias)
  * straight inside its namespace. The peer cannot be brought up in the same
  * message (ENOTCONN): the caller does that from the peer's namespace.
  */
-int nl_veth_create(struct nl *nl, const char *name, const char *alias, int master,
-		   const char *peer, const char *peer_alias, int peer_netns_fd)
+int nl_veth_create(struct nl *nl, const char *name, uint32_t group, int master,
+		   const char *peer, int peer_netns_fd)
 {
 	char buf[2048];
 	struct nlmsghdr *nlh = nl_put_header(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
@@ -243,8 +296,10 @@ int nl_veth_create(struct nl *nl, const char *name, const char *alias, int maste
 
 	ifi->ifi_flags = IFF_UP;
 	ifi->ifi_change = IFF_UP;
-	if (put_name_alias(nlh, sizeof(buf), name, alias))
+	if (put_name_alias(nlh, sizeof(buf), name, NULL))
 		return -EMSGSIZE;
+	if (group)
+		mnl_attr_put_u32(nlh, IFLA_GROUP, group);
 	if (master > 0)
 		mnl_attr_put_u32(nlh, IFLA_MASTER, master);
 	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
@@ -253,7 +308,7 @@ int nl_veth_create(struct nl *nl, const char *name, const char *alias, int maste
 	peer_nest = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
 	peer_ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*peer_ifi));
 	peer_ifi->ifi_family = AF_UNSPEC;
-	if (put_name_alias(nlh, sizeof(buf), peer, peer_alias))
+	if (put_name_alias(nlh, sizeof(buf), peer, NULL))
 		return -EMSGSIZE;
 	if (peer_netns_fd >= 0)
 		mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, peer_netns_fd);
@@ -295,17 +350,26 @@ int nl_link_set_alias(struct nl *nl, int ifindex, const char *alias)
 	return nl_exchange(nl, nlh, NULL, NULL);
 }
 
-int nl_link_mark_up(struct nl *nl, int ifindex, const char *alias)
+int nl_link_mark(struct nl *nl, int ifindex, const char *alias, int up)
 {
 	char buf[512];
 	struct nlmsghdr *nlh = nl_put_header(buf, RTM_NEWLINK, 0);
 	struct ifinfomsg *ifi = nl_put_ifinfo(nlh, ifindex);
 
-	ifi->ifi_flags = IFF_UP;
-	ifi->ifi_change = IFF_UP;
+	if (up) {
+		ifi->ifi_flags = IFF_UP;
+		ifi->ifi_change = IFF_UP;
+	}
 	if (put_name_alias(nlh, sizeof(buf), NULL, alias))
 		return -EMSGSIZE;
+	/* The creation tag has done its job once the mark is on: back to the default group. */
+	mnl_attr_put_u32(nlh, IFLA_GROUP, 0);
 	return nl_exchange(nl, nlh, NULL, NULL);
+}
+
+int nl_link_mark_up(struct nl *nl, int ifindex, const char *alias)
+{
+	return nl_link_mark(nl, ifindex, alias, 1);
 }
 
 int nl_link_del(struct nl *nl, int ifindex)

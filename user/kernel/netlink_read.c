@@ -1,7 +1,14 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* Reading rtnetlink: dumps and single look-ups, parsed into plain structs. */
+/*
+ * Reading rtnetlink: dumps and single look-ups, parsed into plain structs.
+ * Every attribute is checked against a policy (type and length) before it
+ * is used, as iproute2's ctrl_attrs_cb does; a message that fails makes the
+ * whole read fail (-EBADMSG), never a half-filled answer. Links are read in
+ * netlink_link.c with the same machinery.
+ */
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -12,6 +19,51 @@
 #include <linux/rtnetlink.h>
 #include "kernel/netlink.h"
 #include "kernel/netlink_internal.h"
+
+/* ---- attribute policies (links': netlink_link.c) ---- */
+
+static const struct attr_rule addr_rules[IFA_LOCAL + 1] = {
+	[IFA_ADDRESS] = { MNL_TYPE_BINARY, 4 },
+	[IFA_LOCAL] = { MNL_TYPE_BINARY, 4 },
+};
+static const struct attr_rule route_rules[RTA_TABLE + 1] = {
+	[RTA_DST] = { MNL_TYPE_BINARY, 4 },
+	[RTA_OIF] = { MNL_TYPE_U32, 0 },
+	[RTA_GATEWAY] = { MNL_TYPE_BINARY, 4 },
+	[RTA_TABLE] = { MNL_TYPE_U32, 0 },
+};
+static const struct attr_rule nsid_rules[NETNSA_NSID + 1] = {
+	[NETNSA_NSID] = { MNL_TYPE_U32, 0 },
+};
+
+static int table_cb(const struct nlattr *attr, void *data)
+{
+	struct attr_table *t = data;
+	int type = mnl_attr_get_type(attr);
+	const struct attr_rule *r;
+
+	if (mnl_attr_type_valid(attr, t->max) < 0 || !t->rules[type].type)
+		return MNL_CB_OK;	/* not one we read */
+	r = &t->rules[type];
+	if (r->type == MNL_TYPE_BINARY ? mnl_attr_validate2(attr, MNL_TYPE_BINARY, r->len) < 0 :
+					 mnl_attr_validate(attr, r->type) < 0)
+		return MNL_CB_ERROR;
+	t->tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+/* The attributes after a fixed header of hdr bytes; -EBADMSG if the message is too short or one is wrong. */
+int nl_parse_msg(const struct nlmsghdr *nlh, size_t hdr, struct attr_table t)
+{
+	if (mnl_nlmsg_get_payload_len(nlh) < hdr)
+		return -EBADMSG;
+	return mnl_attr_parse(nlh, hdr, table_cb, &t) < 0 ? -EBADMSG : 0;
+}
+
+int nl_parse_nested(const struct nlattr *nest, struct attr_table t)
+{
+	return mnl_attr_parse_nested(nest, table_cb, &t) < 0 ? -EBADMSG : 0;
+}
 
 /* ---- dumps ---- */
 
@@ -32,35 +84,46 @@ void *nl_grow(struct growable *g)
 	return (char *)g->items + g->count++ * g->size;
 }
 
-int nl_dump(struct nl *nl, int type, int family, size_t hdr_size, mnl_cb_t cb,
-	    struct growable *g, void **out)
+/* A callback's verdict on one message: a parse error is kept and stops the read. */
+int nl_keep_error(struct growable *g, int err)
+{
+	if (!err)
+		return MNL_CB_OK;
+	g->error = err;
+	return MNL_CB_ERROR;
+}
+
+/*
+ * A dump request; one the kernel marks interrupted (NLM_F_DUMP_INTR: the
+ * table changed meanwhile, libmnl says EINTR) is asked again, after reset.
+ */
+int nl_dump_request(struct nl *nl, int type, int family, size_t hdr_size, mnl_cb_t cb,
+			struct growable *g, void (*reset)(struct growable *g))
 {
 	char buf[256];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct rtgenmsg *gen;
-	int err;
+	int err = -EINTR;
 
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	gen = mnl_nlmsg_put_extra_header(nlh, hdr_size);
 	gen->rtgen_family = family;
-	/* A dump the kernel marks interrupted (links changed meanwhile) is retried. */
-	for (int tries = 0; tries < 3; tries++) {
-		err = nl_exchange(nl, nlh, cb, g);
-		if (err != -EINTR)
-			break;
-		g->count = 0;
+	for (int tries = 0; tries < 3 && err == -EINTR; tries++) {
+		if (tries)
+			reset(g);
 		g->error = 0;
+		err = nl_exchange(nl, nlh, cb, g);
+		/* Our own callback's reason (ENOMEM, EBADMSG) beats libmnl's errno. */
+		if (g->error)
+			err = g->error;
 	}
-	if (!err)
-		err = g->error;
-	if (err) {
-		free(g->items);
-		*out = NULL;
-		return err;
-	}
-	*out = g->items;
-	return g->count;
+	return err;
+}
+
+void nl_reset_items(struct growable *g)
+{
+	g->count = 0;
 }
 
 int nl_attr_table_cb(const struct nlattr *attr, void *data)
@@ -74,6 +137,24 @@ int nl_attr_table_cb(const struct nlattr *attr, void *data)
 	return MNL_CB_OK;
 }
 
+/* Hands the items to *out, or frees them on error. */
+
+int nl_dump(struct nl *nl, int type, int family, size_t hdr_size, mnl_cb_t cb, struct growable *g, void **out)
+{
+	return nl_dump_result(g, nl_dump_request(nl, type, family, hdr_size, cb, g, nl_reset_items), out);
+}
+
+int nl_dump_result(struct growable *g, int err, void **out)
+{
+	if (err) {
+		free(g->items);
+		*out = NULL;
+		return err;
+	}
+	*out = g->items;
+	return g->count;
+}
+
 void nl_copy_str(char *dst, size_t size, const struct nlattr *attr)
 {
 	size_t len;
@@ -82,225 +163,27 @@ void nl_copy_str(char *dst, size_t size, const struct nlattr *attr)
 		dst[0] = '\0';
 		return;
 	}
-	len = mnl_attr_get_payload_len(attr);
+	len = strnlen(mnl_attr_get_payload(attr), mnl_attr_get_payload_len(attr));
 	if (len >= size)
 		len = size - 1;
 	memcpy(dst, mnl_attr_get_payload(attr), len);
 	dst[len] = '\0';
 }
 
-/* Attributes read into int fields: which, where, and their width in bytes. */
-struct int_attr {
-	int type;
-	size_t offset;
-	int width;
-};
-
-#define NSTRACE_BRPORT_MAB 40	/* IFLA_BRPORT_MAB, Linux 6.2; the installed UAPI headers predate it */
-
-static const struct int_attr brport_attrs[] = {
-	{ IFLA_BRPORT_STATE, offsetof(struct nl_brport, state), 1 },
-	{ IFLA_BRPORT_LEARNING, offsetof(struct nl_brport, learning), 1 },
-	{ IFLA_BRPORT_UNICAST_FLOOD, offsetof(struct nl_brport, unicast_flood), 1 },
-	{ IFLA_BRPORT_MCAST_FLOOD, offsetof(struct nl_brport, mcast_flood), 1 },
-	{ IFLA_BRPORT_BCAST_FLOOD, offsetof(struct nl_brport, bcast_flood), 1 },
-	{ IFLA_BRPORT_ISOLATED, offsetof(struct nl_brport, isolated), 1 },
-	{ IFLA_BRPORT_PROXYARP, offsetof(struct nl_brport, proxyarp), 1 },
-	{ IFLA_BRPORT_NEIGH_SUPPRESS, offsetof(struct nl_brport, neigh_suppress), 1 },
-	{ IFLA_BRPORT_MODE, offsetof(struct nl_brport, hairpin), 1 },
-	{ IFLA_BRPORT_LOCKED, offsetof(struct nl_brport, locked), 1 },
-	{ NSTRACE_BRPORT_MAB, offsetof(struct nl_brport, mab), 1 },
-};
-
-static const struct int_attr bridge_attrs[] = {
-	{ IFLA_BR_STP_STATE, offsetof(struct nl_bridge, stp_state), 4 },
-	{ IFLA_BR_VLAN_FILTERING, offsetof(struct nl_bridge, vlan_filtering), 1 },
-	{ IFLA_BR_FORWARD_DELAY, offsetof(struct nl_bridge, forward_delay), 4 },
-	{ IFLA_BR_AGEING_TIME, offsetof(struct nl_bridge, ageing_time), 4 },
-	{ IFLA_BR_NF_CALL_IPTABLES, offsetof(struct nl_bridge, nf_call_iptables), 1 },
-	{ IFLA_BR_NF_CALL_IP6TABLES, offsetof(struct nl_bridge, nf_call_ip6tables), 1 },
-	{ IFLA_BR_NF_CALL_ARPTABLES, offsetof(struct nl_bridge, nf_call_arptables), 1 },
-};
-
-/* Every field listed set to -1 (unknown), then from the attributes present with the right size. */
-static void read_ints(const struct nlattr *const *tb, const struct int_attr *attrs, int n, void *out)
-{
-	for (int i = 0; i < n; i++) {
-		const struct nlattr *a = tb[attrs[i].type];
-		int *field = (int *)((char *)out + attrs[i].offset);
-
-		*field = -1;
-		if (!a || mnl_attr_get_payload_len(a) != (uint16_t)attrs[i].width)
-			continue;
-		*field = attrs[i].width == 1 ? mnl_attr_get_u8(a) : (int)mnl_attr_get_u32(a);
-	}
-}
-
-#define NATTRS(a) ((int)(sizeof(a) / sizeof((a)[0])))
-
-static void parse_linkinfo(const struct nlattr *info, struct nl_link *l)
-{
-	const struct nlattr *tb[64] = {};
-	const struct nlattr *data[64] = {};
-
-	mnl_attr_parse_nested(info, nl_attr_table_cb, tb);
-	nl_copy_str(l->kind, sizeof(l->kind), tb[IFLA_INFO_KIND]);
-	if (strcmp(l->kind, "bridge") || !tb[IFLA_INFO_DATA])
-		return;
-	mnl_attr_parse_nested(tb[IFLA_INFO_DATA], nl_attr_table_cb, data);
-	read_ints(data, bridge_attrs, NATTRS(bridge_attrs), &l->br);
-}
-
-static void parse_port(const struct nlattr *protinfo, struct nl_link *l)
-{
-	const struct nlattr *tb[64] = {};
-
-	if (!(protinfo->nla_type & NLA_F_NESTED))
-		return;
-	mnl_attr_parse_nested(protinfo, nl_attr_table_cb, tb);
-	read_ints(tb, brport_attrs, NATTRS(brport_attrs), &l->port);
-	l->is_port = 1;
-}
-
-static void parse_link(const struct nlmsghdr *nlh, struct nl_link *l)
-{
-	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *tb[64] = {};
-	static const struct nlattr *const none[64];
-
-	mnl_attr_parse(nlh, sizeof(*ifi), nl_attr_table_cb, tb);
-	l->ifindex = ifi->ifi_index;
-	l->flags = ifi->ifi_flags;
-	l->link_netnsid = -1;
-	read_ints(none, brport_attrs, NATTRS(brport_attrs), &l->port);
-	read_ints(none, bridge_attrs, NATTRS(bridge_attrs), &l->br);
-	nl_copy_str(l->name, sizeof(l->name), tb[IFLA_IFNAME]);
-	nl_copy_str(l->alias, sizeof(l->alias), tb[IFLA_IFALIAS]);
-	nl_copy_str(l->qdisc, sizeof(l->qdisc), tb[IFLA_QDISC]);
-	if (tb[IFLA_OPERSTATE])
-		l->operstate = mnl_attr_get_u8(tb[IFLA_OPERSTATE]);
-	if (tb[IFLA_MTU] && mnl_attr_get_payload_len(tb[IFLA_MTU]) == 4)
-		l->mtu = (int)mnl_attr_get_u32(tb[IFLA_MTU]);
-	if (tb[IFLA_ADDRESS] && mnl_attr_get_payload_len(tb[IFLA_ADDRESS]) == 6)
-		memcpy(l->mac, mnl_attr_get_payload(tb[IFLA_ADDRESS]), 6);
-	if (tb[IFLA_MASTER])
-		l->master = mnl_attr_get_u32(tb[IFLA_MASTER]);
-	if (tb[IFLA_LINK])
-		l->link = mnl_attr_get_u32(tb[IFLA_LINK]);
-	if (tb[IFLA_LINK_NETNSID])
-		l->link_netnsid = (int)mnl_attr_get_u32(tb[IFLA_LINK_NETNSID]);
-	if (tb[IFLA_LINKINFO])
-		parse_linkinfo(tb[IFLA_LINKINFO], l);
-	if (tb[IFLA_PROTINFO])
-		parse_port(tb[IFLA_PROTINFO], l);
-}
-
-static int link_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct nl_link *l = nl_grow(data);
-
-	if (!l)
-		return MNL_CB_ERROR;
-	parse_link(nlh, l);
-	return MNL_CB_OK;
-}
-
-/*
- * Bridge port attributes (IFLA_PROTINFO) come only from an AF_BRIDGE dump;
- * merge them into the AF_UNSPEC view.
- */
-static int port_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct growable *g = data;
-	struct nl_link port = {};
-	struct nl_link *links = g->items;
-
-	parse_link(nlh, &port);
-	for (int i = 0; i < g->count; i++) {
-		if (links[i].ifindex != port.ifindex)
-			continue;
-		links[i].port = port.port;
-		links[i].is_port = port.is_port;
-	}
-	return MNL_CB_OK;
-}
-
-int nl_link_dump(struct nl *nl, struct nl_link **out)
-{
-	struct growable g = { .size = sizeof(struct nl_link) };
-
-	return nl_dump(nl, RTM_GETLINK, AF_UNSPEC, sizeof(struct ifinfomsg), link_cb, &g, (void **)out);
-}
-
-int nl_link_dump_ports(struct nl *nl, struct nl_link **out)
-{
-	struct growable g = { .size = sizeof(struct nl_link) };
-	char buf[256];
-	struct nlmsghdr *nlh;
-	int n, err;
-
-	n = nl_dump(nl, RTM_GETLINK, AF_UNSPEC, sizeof(struct ifinfomsg), link_cb, &g, (void **)out);
-	if (n <= 0)
-		return n;
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_GETLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nl_put_ifinfo(nlh, 0)->ifi_family = AF_BRIDGE;
-	err = nl_exchange(nl, nlh, port_cb, &g);
-	if (err) {
-		free(*out);
-		*out = NULL;
-		return err;
-	}
-	return n;
-}
-
-static int get_cb(const struct nlmsghdr *nlh, void *data)
-{
-	if (nlh->nlmsg_type == RTM_NEWLINK)
-		parse_link(nlh, data);
-	return MNL_CB_OK;
-}
-
-/* One RTM_GETLINK by name or index: a dump per look-up would cost O(links). */
-static int get_one(struct nl *nl, const char *name, int ifindex, struct nl_link *out)
-{
-	char buf[256];
-	struct nlmsghdr *nlh = nl_put_header(buf, RTM_GETLINK, 0);
-	int err;
-
-	nl_put_ifinfo(nlh, ifindex);
-	if (name && !mnl_attr_put_strz_check(nlh, sizeof(buf), IFLA_IFNAME, name))
-		return -EMSGSIZE;
-	memset(out, 0, sizeof(*out));
-	err = nl_exchange(nl, nlh, get_cb, out);
-	if (!err && !out->ifindex)
-		err = -ENODEV;
-	return err;
-}
-
-int nl_link_get(struct nl *nl, const char *name, struct nl_link *out)
-{
-	return get_one(nl, name, 0, out);
-}
-
-int nl_link_get_index(struct nl *nl, int ifindex, struct nl_link *out)
-{
-	return get_one(nl, NULL, ifindex, out);
-}
-
 static int addr_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *tb[64] = {};
-	const struct nlattr *a;
+	const struct nlattr *tb[IFA_LOCAL + 1] = {}, *a;
 	struct nl_addr *addr;
+	int err;
 
-	if (ifa->ifa_family != AF_INET)
+	if (nlh->nlmsg_type != RTM_NEWADDR)
 		return MNL_CB_OK;
-	mnl_attr_parse(nlh, sizeof(*ifa), nl_attr_table_cb, tb);
+	err = nl_parse_msg(nlh, sizeof(*ifa), (struct attr_table)TABLE(addr_rules, tb));
+	if (err || ifa->ifa_family != AF_INET)
+		return nl_keep_error(data, err);
 	a = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
-	if (!a || mnl_attr_get_payload_len(a) != 4)
+	if (!a)
 		return MNL_CB_OK;
 	addr = nl_grow(data);
 	if (!addr)
@@ -314,23 +197,27 @@ static int addr_cb(const struct nlmsghdr *nlh, void *data)
 int nl_addr_dump(struct nl *nl, struct nl_addr **out)
 {
 	struct growable g = { .size = sizeof(struct nl_addr) };
+	int err = nl_dump_request(nl, RTM_GETADDR, AF_INET, sizeof(struct ifaddrmsg), addr_cb, &g, nl_reset_items);
 
-	return nl_dump(nl, RTM_GETADDR, AF_INET, sizeof(struct ifaddrmsg), addr_cb, &g, (void **)out);
+	return nl_dump_result(&g, err, (void **)out);
 }
 
 static int route_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *tb[64] = {};
+	const struct nlattr *tb[RTA_TABLE + 1] = {};
 	struct nl_route *r;
+	int err;
 
-	if (rtm->rtm_family != AF_INET || rtm->rtm_type != RTN_UNICAST)
+	if (nlh->nlmsg_type != RTM_NEWROUTE)
 		return MNL_CB_OK;
-	mnl_attr_parse(nlh, sizeof(*rtm), nl_attr_table_cb, tb);
+	err = nl_parse_msg(nlh, sizeof(*rtm), (struct attr_table)TABLE(route_rules, tb));
+	if (err || rtm->rtm_family != AF_INET || rtm->rtm_type != RTN_UNICAST)
+		return nl_keep_error(data, err);
 	r = nl_grow(data);
 	if (!r)
 		return MNL_CB_ERROR;
-	r->dst_len = rtm->rtm_dst_len;
+	r->dst_len = rtm->rtm_dst_len > 32 ? 32 : rtm->rtm_dst_len;
 	r->table = tb[RTA_TABLE] ? (int)mnl_attr_get_u32(tb[RTA_TABLE]) : rtm->rtm_table;
 	if (tb[RTA_DST])
 		memcpy(&r->dst, mnl_attr_get_payload(tb[RTA_DST]), 4);
@@ -344,18 +231,28 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 int nl_route_dump(struct nl *nl, struct nl_route **out)
 {
 	struct growable g = { .size = sizeof(struct nl_route) };
+	int err = nl_dump_request(nl, RTM_GETROUTE, AF_INET, sizeof(struct rtmsg), route_cb, &g, nl_reset_items);
 
-	return nl_dump(nl, RTM_GETROUTE, AF_INET, sizeof(struct rtmsg), route_cb, &g, (void **)out);
+	return nl_dump_result(&g, err, (void **)out);
 }
+
+/* Answers to single requests: the value and a parse error, if any. */
+struct answer {
+	int value, type;
+	int err;
+};
 
 static int nsid_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlattr *tb[64] = {};
+	const struct nlattr *tb[NETNSA_NSID + 1] = {};
+	struct answer *a = data;
 
-	mnl_attr_parse(nlh, sizeof(struct rtgenmsg), nl_attr_table_cb, tb);
-	if (tb[NETNSA_NSID])
-		*(int *)data = (int)mnl_attr_get_u32(tb[NETNSA_NSID]);
-	return MNL_CB_OK;
+	if (nlh->nlmsg_type != RTM_NEWNSID)
+		return MNL_CB_OK;
+	a->err = nl_parse_msg(nlh, sizeof(struct rtgenmsg), (struct attr_table)TABLE(nsid_rules, tb));
+	if (!a->err && tb[NETNSA_NSID])
+		a->value = (int)mnl_attr_get_u32(tb[NETNSA_NSID]);
+	return a->err ? MNL_CB_ERROR : MNL_CB_OK;
 }
 
 int nl_netnsid_of_fd(struct nl *nl, int netns_fd)
@@ -363,40 +260,99 @@ int nl_netnsid_of_fd(struct nl *nl, int netns_fd)
 	char buf[256];
 	struct nlmsghdr *nlh = nl_put_header(buf, RTM_GETNSID, 0);
 	struct rtgenmsg *gen = mnl_nlmsg_put_extra_header(nlh, sizeof(*gen));
-	int nsid = -1, err;
+	struct answer a = { .value = -1 };
+	int err;
 
 	gen->rtgen_family = AF_UNSPEC;
 	mnl_attr_put_u32(nlh, NETNSA_FD, netns_fd);
-	err = nl_exchange(nl, nlh, nsid_cb, &nsid);
-	if (err)
-		return err;
-	return nsid;
+	err = nl_exchange(nl, nlh, nsid_cb, &a);
+	if (a.err)
+		return a.err;
+	return err ? err : a.value;
 }
 
 static int route_get_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlattr *tb[64] = {};
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[RTA_TABLE + 1] = {};
+	struct answer *a = data;
 
 	if (nlh->nlmsg_type != RTM_NEWROUTE)
 		return MNL_CB_OK;
-	mnl_attr_parse(nlh, sizeof(struct rtmsg), nl_attr_table_cb, tb);
+	a->err = nl_parse_msg(nlh, sizeof(*rtm), (struct attr_table)TABLE(route_rules, tb));
+	if (a->err)
+		return MNL_CB_ERROR;
+	a->type = rtm->rtm_type;
 	if (tb[RTA_OIF])
-		*(int *)data = (int)mnl_attr_get_u32(tb[RTA_OIF]);
+		a->value = (int)mnl_attr_get_u32(tb[RTA_OIF]);
 	return MNL_CB_OK;
 }
 
-int nl_route_get_oif(struct nl *nl, struct in_addr dst)
+int nl_route_out(struct nl *nl, struct in_addr dst, int *oif, int *type)
 {
 	char buf[256];
 	struct nlmsghdr *nlh = nl_put_header(buf, RTM_GETROUTE, 0);
 	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	int oif = 0, err;
+	struct answer a = {};
+	int err;
 
 	rtm->rtm_family = AF_INET;
 	rtm->rtm_dst_len = 32;
 	mnl_attr_put(nlh, RTA_DST, sizeof(dst), &dst);
-	err = nl_exchange(nl, nlh, route_get_cb, &oif);
+	err = nl_exchange(nl, nlh, route_get_cb, &a);
+	if (a.err)
+		err = a.err;
 	if (err)
 		return err;
-	return oif ? oif : -ENETUNREACH;
+	*oif = a.value;
+	*type = a.type;
+	return a.value || a.type != RTN_UNICAST ? 0 : -ENETUNREACH;
+}
+
+int nl_route_get_oif(struct nl *nl, struct in_addr dst)
+{
+	int oif, type, err = nl_route_out(nl, dst, &oif, &type);
+
+	return err ? err : oif ? oif : -ENETUNREACH;
+}
+
+/* ---- recorded replies (unit tests, fuzzing): the same callbacks, on bytes ---- */
+
+/* As nl_dump_request() does: our callback's own reason before libmnl's errno. */
+int nl_replay_error(int err, const struct growable *g)
+{
+	return g->error ? g->error : err;
+}
+
+int nl_addr_replay(const void *buf, size_t len, struct nl_addr **out)
+{
+	struct growable g = { .size = sizeof(struct nl_addr) };
+	struct nl nl = {};
+	int err = nl_replay_error(nl_replay(&nl, buf, len, addr_cb, &g), &g);
+
+	return nl_dump_result(&g, err, (void **)out);
+}
+
+int nl_route_replay(const void *buf, size_t len, struct nl_route **out)
+{
+	struct growable g = { .size = sizeof(struct nl_route) };
+	struct nl nl = {};
+	int err = nl_replay_error(nl_replay(&nl, buf, len, route_cb, &g), &g);
+
+	return nl_dump_result(&g, err, (void **)out);
+}
+
+int nl_answer_replay(const void *buf, size_t len, int *nsid, int *oif, int *type, char *ext_ack, size_t size)
+{
+	struct answer n = { .value = -1 }, r = {};
+	struct nl nl = {};
+	int err = nl_replay(&nl, buf, len, nsid_cb, &n);
+
+	if (!err)
+		err = nl_replay(&nl, buf, len, route_get_cb, &r);
+	*nsid = n.value;
+	*oif = r.value;
+	*type = r.type;
+	snprintf(ext_ack, size, "%s", nl.ext_ack);
+	return n.err ? n.err : r.err ? r.err : err;
 }

@@ -8,8 +8,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/nsfs.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include "kernel/netns.h"
@@ -31,22 +34,6 @@ int netns_enter(int fd)
 	return setns(fd, CLONE_NEWNET) ? -errno : 0;
 }
 
-int netns_call(int fd, int (*fn)(void *arg), void *arg)
-{
-	int ret, err = netns_enter(fd);
-
-	if (err)
-		return err;
-	ret = fn(arg);
-	err = netns_return();
-	if (err) {
-		fprintf(stderr, "nstrace: cannot return to the original network namespace: %s "
-			"(stopping: anything opened next would be in the wrong namespace)\n", strerror(-err));
-		_exit(3);
-	}
-	return ret;
-}
-
 int netns_return(void)
 {
 	int fd = netns_origin_fd();
@@ -54,11 +41,43 @@ int netns_return(void)
 	return fd < 0 ? -EBADF : netns_enter(fd);
 }
 
+/* Back where we started, or stop: anything opened next would be in the wrong namespace. */
+static void come_back(void)
+{
+	int err = netns_return();
+
+	if (!err)
+		return;
+	fprintf(stderr, "nstrace: cannot return to the original network namespace: %s "
+		"(stopping: anything opened next would be in the wrong namespace)\n", strerror(-err));
+	_exit(3);
+}
+
+int netns_call(int fd, int (*fn)(void *arg), void *arg)
+{
+	int ret, err = netns_enter(fd);
+
+	if (err)
+		return err;
+	ret = fn(arg);
+	come_back();
+	return ret;
+}
+
 uint32_t netns_inode(int fd)
 {
 	struct stat st;
 
 	return fstat(fd, &st) ? 0 : (uint32_t)st.st_ino;
+}
+
+int netns_check(int fd)
+{
+	int type = ioctl(fd, NS_GET_NSTYPE);
+
+	if (type < 0)
+		return errno == ENOTTY || errno == EINVAL || errno == ENOSYS ? -ENOTNAM : -errno;
+	return type == CLONE_NEWNET ? 0 : -EPROTOTYPE;
 }
 
 /*
@@ -85,43 +104,60 @@ static int prepare_run_dir(void)
 	return 0;
 }
 
+static int run_path(char *path, size_t size, const char *name)
+{
+	return (size_t)snprintf(path, size, "%s/%s", NETNS_RUN_DIR, name) >= size ? -ENAMETOOLONG : 0;
+}
+
+/* The new namespace's file, made and mounted in one go: the window a kill can hit is two syscalls wide. */
+static int publish(const char *path)
+{
+	char self[64];
+	int fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	snprintf(self, sizeof(self), "/proc/self/task/%ld/ns/net", (long)syscall(SYS_gettid));
+	if (!mount(self, path, "none", MS_BIND, NULL))
+		return 0;
+	fd = -errno;
+	unlink(path);
+	return fd;
+}
+
 int netns_create(const char *name, int (*init)(void *arg), void *arg)
 {
-	char path[PATH_MAX], self[64];
-	int fd, err;
+	char path[PATH_MAX];
+	int err;
 
 	if (netns_origin_fd() < 0)
 		return -errno;
 	err = prepare_run_dir();
+	if (!err)
+		err = run_path(path, sizeof(path), name);
 	if (err)
 		return err;
-	snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, name);
-	fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
-	if (fd < 0)
+	/* Cheap before a namespace is made for nothing; publish() checks again with O_EXCL. */
+	if (!access(path, F_OK))
+		return -EEXIST;
+	if (unshare(CLONE_NEWNET))
 		return -errno;
-	close(fd);
-	if (unshare(CLONE_NEWNET)) {
-		err = -errno;
-		goto cleanup_file;
-	}
-	if (init)
-		err = init(arg);
-	snprintf(self, sizeof(self), "/proc/self/task/%ld/ns/net", (long)syscall(SYS_gettid));
-	if (!err && mount(self, path, "none", MS_BIND, NULL))
-		err = -errno;
-	netns_return();
+	err = init ? init(arg) : 0;
 	if (!err)
-		return 0;
-cleanup_file:
-	unlink(path);
+		err = publish(path);
+	/* Unpublished, the namespace dies as we leave it. */
+	come_back();
 	return err;
 }
 
 int netns_delete(const char *name)
 {
 	char path[PATH_MAX];
+	int err = run_path(path, sizeof(path), name);
 
-	snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, name);
+	if (err)
+		return err;
 	umount2(path, MNT_DETACH);
 	return unlink(path) ? -errno : 0;
 }
@@ -131,12 +167,31 @@ int netns_open(const char *name_or_path)
 	char path[PATH_MAX];
 	int fd;
 
-	if (strchr(name_or_path, '/'))
-		snprintf(path, sizeof(path), "%s", name_or_path);
-	else
-		snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, name_or_path);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (strchr(name_or_path, '/')) {
+		if ((size_t)snprintf(path, sizeof(path), "%s", name_or_path) >= sizeof(path))
+			return -ENAMETOOLONG;
+	} else if (run_path(path, sizeof(path), name_or_path)) {
+		return -ENAMETOOLONG;
+	}
+	/* O_NONBLOCK: a FIFO given by mistake must not hang us. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	return fd < 0 ? -errno : fd;
+}
+
+int netns_file_state(const char *name)
+{
+	struct stat st;
+	int fd = netns_open(name), err;
+
+	if (fd < 0)
+		return fd;
+	err = netns_check(fd);
+	if (err == -ENOTNAM && !fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size == 0)
+		err = 0;
+	else if (!err)
+		err = 1;
+	close(fd);
+	return err;
 }
 
 int netns_run(int fd, char *const argv[], int quiet)
@@ -151,7 +206,7 @@ int netns_run(int fd, char *const argv[], int quiet)
 	if (pid == 0) {
 		/* We ignore SIGPIPE for ourselves; the child must not inherit that. */
 		signal(SIGPIPE, SIG_DFL);
-		if (fd >= 0 && netns_enter(fd))
+		if (fd >= 0 && setns(fd, CLONE_NEWNET))
 			_exit(126);
 		if (quiet) {
 			int null = open("/dev/null", O_WRONLY);
@@ -210,4 +265,28 @@ int netns_capture(int fd, char *const argv[], char *out, int size)
 		if (errno != EINTR)
 			return -errno;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* iproute2's netns_switch(): a sysfs of the namespace's own, in a mount namespace of ours. */
+static void own_sysfs(void)
+{
+	unsigned long flags = 0;
+	struct statvfs fs;
+
+	if (unshare(CLONE_NEWNS) || mount("", "/", "none", MS_SLAVE | MS_REC, NULL))
+		return;
+	if (umount2("/sys", MNT_DETACH) && !statvfs("/sys", &fs) && (fs.f_flag & ST_RDONLY))
+		flags = MS_RDONLY;
+	mount("sysfs", "/sys", "sysfs", flags, NULL);
+}
+
+int netns_exec(int fd, char *const argv[])
+{
+	if (setns(fd, CLONE_NEWNET))
+		return -errno;
+	own_sysfs();
+	signal(SIGPIPE, SIG_DFL);
+	fflush(stdout);
+	execvp(argv[0], argv);
+	return -errno;
 }

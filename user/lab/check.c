@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "model/packet.h"
 #include "lab/check.h"
 #include "kernel/netlink.h"
 #include "kernel/netns.h"
+#include "lab/mark.h"
 
 /* <net/if.h> stops at IFF_DYNAMIC; <linux/if.h> clashes with it. */
 #ifndef IFF_LOWER_UP
@@ -29,12 +33,10 @@ static void free_view(struct ns_view *v)
 static int read_view(int fd, struct ns_view *v)
 {
 	struct nl nl;
-	int err = netns_enter(fd);
+	int err;
 
 	memset(v, 0, sizeof(*v));
-	if (err)
-		return err;
-	err = nl_open(&nl);
+	err = nl_open_in(&nl, fd);
 	if (!err) {
 		v->nlinks = nl_link_dump(&nl, &v->links);
 		v->naddrs = nl_addr_dump(&nl, &v->addrs);
@@ -44,7 +46,6 @@ static int read_view(int fd, struct ns_view *v)
 			err = v->naddrs;
 		nl_close(&nl);
 	}
-	netns_return();
 	if (err)
 		free_view(v);	/* whichever dump did succeed */
 	return err;
@@ -130,4 +131,42 @@ int lab_check(const struct lab *lab, FILE *f)
 	}
 	free_view(&hv);
 	return problems;
+}
+
+/* /run/netns/NAME still names the namespace with inode ino. */
+static int same_ns(const char *name, uint32_t ino)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", name);
+	return !stat(path, &st) && (uint32_t)st.st_ino == ino;
+}
+
+int lab_verify(const struct lab *lab, char *msg, int msglen)
+{
+	struct nl_link br;
+	struct nl nl;
+	int err;
+
+	if (lab->host_ns_name[0] && !same_ns(lab->host_ns_name, lab->host_ino)) {
+		snprintf(msg, msglen, "namespace %s is gone", lab->host_ns_name);
+		return -ENOENT;
+	}
+	for (int k = 0; k < lab->cfg.namespaces; k++) {
+		if (lab->ep[k].ns_fd >= 0 && !same_ns(lab->ep[k].ns_name, lab->ep[k].ns_ino)) {
+			snprintf(msg, msglen, "namespace %s is gone", lab->ep[k].ns_name);
+			return -ENOENT;
+		}
+	}
+	err = nl_open_in(&nl, lab->host_fd);
+	if (!err) {
+		err = nl_link_get_index(&nl, lab->bridge_ifindex, &br);
+		nl_close(&nl);
+	}
+	if (err == -ENODEV || (!err && !mark_is_of(br.alias, lab->cfg.name, "bridge"))) {
+		snprintf(msg, msglen, "bridge %s is gone", lab->cfg.bridge);
+		return -ENOENT;
+	}
+	return 0;
 }

@@ -9,27 +9,6 @@
 #include "kernel/netns.h"
 #include "lab/internal.h"
 
-/*
- * Ports live next to the bridge. In a namespace of the lab's own, and for the
- * tutorial's lab, they are veth-brK as the tutorial names them; in the root
- * namespace every other lab names them after itself (LAB-bK, or a hash of LAB
- * when that is too long for an interface name), so two labs never clash there.
- */
-static void port_name(const struct lab *lab, unsigned int k, char *buf, size_t size)
-{
-	uint32_t h = 2166136261u;	/* FNV-1a */
-
-	if (lab->cfg.isolated || !strcmp(lab->cfg.name, LAB_DEFAULT_NAME)) {
-		snprintf(buf, size, LAB_PORT_PREFIX "%u", k);
-		return;
-	}
-	if ((size_t)snprintf(buf, size, "%s-b%u", lab->cfg.name, k) < size)
-		return;
-	for (const char *p = lab->cfg.name; *p; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
-	snprintf(buf, size, "nst%06xb%u", h & 0xffffff, k);
-}
-
 static void endpoint_names(struct lab *lab, int k)
 {
 	struct lab_endpoint *ep = &lab->ep[k - 1];
@@ -37,7 +16,7 @@ static void endpoint_names(struct lab *lab, int k)
 	/* k <= LAB_MAX_NAMESPACES: three digits at most. */
 	snprintf(ep->ns_name, sizeof(ep->ns_name), "%s-ns%u", lab->cfg.name, (unsigned char)k);
 	snprintf(ep->ifname, sizeof(ep->ifname), LAB_END_PREFIX "%u", (unsigned char)k);
-	port_name(lab, (unsigned char)k, ep->port, sizeof(ep->port));
+	lab_port_name(&lab->cfg, (unsigned char)k, ep->port, sizeof(ep->port));
 	ep->addr = cidr_host(&lab->cfg.subnet, k);
 	ep->ns_fd = -1;
 }
@@ -77,13 +56,7 @@ int lab_open_host(struct lab *lab)
 /* A netlink socket bound in the lab's host namespace. */
 int lab_host_nl(struct lab *lab, struct nl *nl)
 {
-	int err = netns_enter(lab->host_fd);
-
-	if (err)
-		return err;
-	err = nl_open(nl);
-	netns_return();
-	return err;
+	return nl_open_in(nl, lab->host_fd);
 }
 
 void lab_release(struct lab *lab)

@@ -9,21 +9,6 @@
 #include "kernel/netlink.h"
 #include "kernel/netns.h"
 
-/* A netlink socket in the namespace behind fd, for one change. */
-static int nl_in(int fd, struct nl *nl)
-{
-	int err;
-
-	memset(nl, 0, sizeof(*nl));	/* nl_close() is safe on it whatever happens */
-	err = netns_enter(fd);
-
-	if (err)
-		return err;
-	err = nl_open(nl);
-	netns_return();
-	return err;
-}
-
 static int tool(int fd, char *const argv[], char *msg, int msglen)
 {
 	int rc = netns_run(fd, argv, 1);
@@ -66,7 +51,7 @@ static int target_firewall(const struct lab *lab, int from, int to, char *msg, i
 static int link_change(int fd, int ifindex, int down, int nomaster, char *msg, int msglen)
 {
 	struct nl nl;
-	int err = nl_in(fd, &nl);
+	int err = nl_open_in(&nl, fd);
 
 	if (!err)
 		err = nomaster ? nl_link_set_master(&nl, ifindex, 0) : nl_link_set_up(&nl, ifindex, !down);
@@ -99,7 +84,7 @@ static int readdress(const struct lab *lab, int k, int shift, char *msg, int msg
 	const struct lab_endpoint *ep = &lab->ep[k - 1];
 	int plen = lab->cfg.subnet.prefixlen;
 	struct nl nl;
-	int err = nl_in(ep->ns_fd, &nl);
+	int err = nl_open_in(&nl, ep->ns_fd);
 
 	if (!err)
 		err = nl_addr_del(&nl, ep->ifindex, ep->addr, plen);
@@ -133,19 +118,24 @@ static int source_wrong_subnet(const struct lab *lab, int from, int to, char *ms
 	return readdress(lab, from, 1, msg, msglen);
 }
 
-static int echo_ignored(const struct lab *lab, int from, int to, char *msg, int msglen)
+/* /proc/sys/net resolves to the namespace of whoever opens it: runs inside it. */
+static int ignore_echo_here(void *arg)
 {
-	int err = netns_enter(lab->ep[to - 1].ns_fd), fd;
+	int fd = open("/proc/sys/net/ipv4/icmp_echo_ignore_all", O_WRONLY | O_CLOEXEC), err = 0;
 
-	(void)from;
-	if (err)
-		return err;
-	fd = open("/proc/sys/net/ipv4/icmp_echo_ignore_all", O_WRONLY | O_CLOEXEC);
+	(void)arg;
 	if (fd < 0 || write(fd, "1", 1) != 1)
 		err = -errno;
 	if (fd >= 0)
 		close(fd);
-	netns_return();
+	return err;
+}
+
+static int echo_ignored(const struct lab *lab, int from, int to, char *msg, int msglen)
+{
+	int err = netns_call(lab->ep[to - 1].ns_fd, ignore_echo_here, NULL);
+
+	(void)from;
 	if (err)
 		snprintf(msg, msglen, "cannot set icmp_echo_ignore_all: %s", strerror(-err));
 	return err;

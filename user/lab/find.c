@@ -16,16 +16,13 @@ int read_lo_mark(int fd, char *alias, int size)
 {
 	struct nl_link lo;
 	struct nl nl;
-	int err = netns_enter(fd);
+	int err = nl_open_in(&nl, fd);
 
-	if (err)
-		return err;
-	err = nl_open(&nl);
 	if (!err) {
-		err = nl_link_get(&nl, "lo", &lo);
+		/* lo by its fixed index: a name look-up would match a renamed lo wrongly or not at all. */
+		err = nl_link_get_index(&nl, LO_IFINDEX, &lo);
 		nl_close(&nl);
 	}
-	netns_return();
 	if (!err)
 		snprintf(alias, size, "%s", lo.alias);
 	return err;
@@ -111,6 +108,31 @@ static int list_ns_cb(const char *ns, const char *lab, const char *role, void *a
 	return 0;
 }
 
+/* LAB from "LAB-host" or "LAB-nsK" naming an empty file: a build killed before its first mount. */
+static void list_remains(struct list_ctx *ctx)
+{
+	DIR *d = opendir(NETNS_RUN_DIR);
+	struct dirent *de;
+	char lab[LAB_NAME_MAX + 1], msg[128];
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		const char *dash = strrchr(de->d_name, '-');
+		size_t len = dash ? (size_t)(dash - de->d_name) : 0;
+
+		if (!len || len > LAB_NAME_MAX)
+			continue;
+		memcpy(lab, de->d_name, len);
+		lab[len] = '\0';
+		if (lab_name_validate(lab, msg, sizeof(msg)) || !ns_name_is_of(de->d_name, lab) ||
+		    netns_file_state(de->d_name) != 0)
+			continue;
+		list_add(ctx, lab);
+	}
+	closedir(d);
+}
+
 int lab_list(char names[][LAB_NAME_MAX + 1], int max)
 {
 	struct list_ctx ctx = { names, max, 0 };
@@ -119,7 +141,8 @@ int lab_list(char names[][LAB_NAME_MAX + 1], int max)
 	int n;
 
 	for_each_marked_ns(NULL, list_ns_cb, &ctx);
-	if (netns_return() || nl_open(&nl))
+	list_remains(&ctx);
+	if (nl_open(&nl))
 		return ctx.count;
 	n = nl_link_dump(&nl, &links);
 	for (int i = 0; i < n; i++) {
@@ -159,7 +182,7 @@ int lab_exists(const char *name)
 	for_each_marked_ns(name, exists_ns_cb, &ctx);
 	if (ctx.found)
 		return 1;
-	if (netns_return() || nl_open(&nl))
+	if (nl_open(&nl))
 		return 0;
 	n = nl_link_dump(&nl, &links);
 	for (int i = 0; i < n && !ctx.found; i++)

@@ -27,7 +27,13 @@ int ns_marked(const char *ns_name, const char *lab, const char *role);
  */
 int for_each_marked_ns(const char *only_lab,
 		       int (*fn)(const char *ns, const char *lab, const char *role, void *arg), void *arg);
-/* Removes every object marked for lab name; the caller holds the lock. */
-int remove_marked_locked(const char *name);
+/* lab_remove() for a caller that holds the lock. */
+int remove_marked_locked(const char *name, int dry, lab_seen_fn seen, void *arg);
+/* Nothing of lab (or another object) stands in the way of building it; -EALREADY, -EEXIST... with msg. */
+int lab_preflight(struct lab *lab, struct nl *host, char *msg, int msglen);
+/* The link belongs to lab: its mark, or the lab's build tag on a link never marked. */
+int link_is_of(const struct nl_link *l, const char *lab);
+/* "LAB-host" or "LAB-nsK": a name the lab gives a namespace under /run/netns. */
+int ns_name_is_of(const char *file, const char *lab);
 
 #endif

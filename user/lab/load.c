@@ -9,19 +9,6 @@
 #include "lab/internal.h"
 #include "lab/mark.h"
 
-static int parse_bridge_mark(const char *alias, struct lab_config *cfg)
-{
-	const char *n = strstr(alias, " n="), *s = strstr(alias, " subnet=");
-	char sub[32];
-
-	if (!n || !s || sscanf(s + 8, "%31s", sub) != 1)
-		return -EINVAL;
-	cfg->namespaces = atoi(n + 3);
-	if (cfg->namespaces < 1 || cfg->namespaces > LAB_MAX_NAMESPACES)
-		return -EINVAL;
-	return cidr_parse(sub, &cfg->subnet);
-}
-
 /* Endpoint k from its marked port among the host's links and its own namespace. */
 static void load_endpoint(struct lab *lab, int k, const struct nl_link *links, int n)
 {
@@ -41,19 +28,19 @@ static void load_endpoint(struct lab *lab, int k, const struct nl_link *links, i
 	if (ep->ns_fd < 0)
 		return;
 	ep->ns_ino = netns_inode(ep->ns_fd);
-	if (!netns_enter(ep->ns_fd) && !nl_open(&nl)) {
-		if (!nl_link_get(&nl, ep->ifname, &l)) {
-			ep->ifindex = l.ifindex;
-			memcpy(ep->mac, l.mac, 6);
-		}
-		nl_close(&nl);
+	if (nl_open_in(&nl, ep->ns_fd))
+		return;
+	if (!nl_link_get(&nl, ep->ifname, &l)) {
+		ep->ifindex = l.ifindex;
+		memcpy(ep->mac, l.mac, 6);
 	}
-	netns_return();
+	nl_close(&nl);
 }
 
 int lab_load(struct lab *lab, const char *name, char *msg, int msglen)
 {
 	struct lab_config cfg;
+	struct bridge_mark m;
 	char host_name[LAB_NS_NAME_MAX];
 	struct nl_link *links = NULL;
 	struct nl host = {};
@@ -81,13 +68,15 @@ int lab_load(struct lab *lab, const char *name, char *msg, int msglen)
 		goto fail;
 	}
 	for (int i = 0; i < n && found < 0; i++)
-		if (mark_is_of(links[i].alias, name, "bridge"))
+		if (!mark_parse_bridge(links[i].alias, name, &m))
 			found = i;
-	if (found < 0 || parse_bridge_mark(links[found].alias, &cfg)) {
+	if (found < 0) {
 		snprintf(msg, msglen, "no lab named '%s'", name);
 		err = -ENOENT;
 		goto fail;
 	}
+	cfg.namespaces = m.namespaces;
+	cfg.subnet = m.subnet;
 	snprintf(cfg.bridge, sizeof(cfg.bridge), "%s", links[found].name);
 	{
 		/* lab_alloc resets lab: keep what was opened. */
@@ -100,6 +89,7 @@ int lab_load(struct lab *lab, const char *name, char *msg, int msglen)
 		if (err)
 			goto fail;
 	}
+	lab->owner = m.owner;
 	lab->bridge_ifindex = links[found].ifindex;
 	memcpy(lab->bridge_mac, links[found].mac, 6);
 	for (int k = 1; k <= cfg.namespaces; k++)

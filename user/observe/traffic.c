@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <netinet/ip.h>
 #include <netinet/ip_icmp.h>
+#include <linux/filter.h>
 #include <sys/socket.h>
 #include "kernel/netlink.h"
 #include "kernel/netns.h"
@@ -43,7 +44,53 @@ static uint16_t checksum(const void *data, size_t len)
 	return (uint16_t)~sum;
 }
 
-int prober_open(struct prober *p, int netns_fd, struct in_addr dst, uint16_t id, int size, int df)
+/* A raw socket belongs to the namespace it is created in: runs inside it. */
+static int open_icmp_here(void *arg)
+{
+	int *sock = arg;
+
+	*sock = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_ICMP);
+	return *sock < 0 ? -errno : 0;
+}
+
+/*
+ * A raw ICMP socket gets a copy of every ICMP packet of its namespace: under
+ * someone's ping -f its queue fills with theirs and ours are dropped, so our
+ * probes would look unanswered. Classic BPF keeps only echo replies with our
+ * id (the kernel runs it before queueing); the buffer holds every reply of a
+ * run even if we are slow to read.
+ */
+static int filter_replies(struct prober *p, int count)
+{
+	struct sock_filter code[] = {
+		BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0),			/* X = IP header length */
+		BPF_STMT(BPF_LD | BPF_B | BPF_IND, 0),			/* A = ICMP type */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ICMP_ECHOREPLY, 0, 3),
+		BPF_STMT(BPF_LD | BPF_H | BPF_IND, 4),			/* A = echo id */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, p->id, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 0xffff),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+	};
+	struct sock_fprog prog = { sizeof(code) / sizeof(code[0]), code };
+	/* A reply costs its bytes and the kernel's bookkeeping: big probes (-s) take more room. */
+	int size = count * (PROBE_RCVBUF_PER_REPLY + 2 * p->size), drained = 0;
+	uint8_t buf[1500];
+
+	if (size < PROBE_RCVBUF_MIN)
+		size = PROBE_RCVBUF_MIN;
+	if (setsockopt(p->sock, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)))
+		return -errno;
+	/* FORCE passes rmem_max (we are root); plain SO_RCVBUF is capped by it otherwise. */
+	if (setsockopt(p->sock, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) &&
+	    setsockopt(p->sock, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size)))
+		return -errno;
+	/* Whatever was queued before the filter is someone else's. */
+	while (recv(p->sock, buf, sizeof(buf), 0) > 0 && drained++ < 100000)
+		;
+	return 0;
+}
+
+int prober_open(struct prober *p, int netns_fd, struct in_addr dst, uint16_t id, int size, int df, int count)
 {
 	int err, pmtu = IP_PMTUDISC_DO;
 
@@ -52,15 +99,14 @@ int prober_open(struct prober *p, int netns_fd, struct in_addr dst, uint16_t id,
 	p->id = id;
 	p->dst = dst;
 	p->size = size;
-	err = netns_enter(netns_fd);
-	if (err)
-		return err;
-	p->sock = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_ICMP);
-	err = p->sock < 0 ? -errno : 0;
-	netns_return();
+	err = netns_call(netns_fd, open_icmp_here, &p->sock);
 	/* Like ping -M do: a probe too big for a link fails at the sender (EMSGSIZE), unfragmented. */
 	if (!err && df && setsockopt(p->sock, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof(pmtu)))
 		err = -errno;
+	if (!err)
+		err = filter_replies(p, count);
+	if (err)
+		prober_close(p);
 	return err;
 }
 
@@ -124,7 +170,7 @@ static int handle_reply(struct prober *p, const uint8_t *buf, ssize_t len, uint6
 	return 1;
 }
 
-int prober_recv(struct prober *p, int timeout_ms, int until_all)
+int prober_recv(struct prober *p, int timeout_ms, int until_all, const volatile sig_atomic_t *stop)
 {
 	uint64_t deadline = monotonic_ns() + (uint64_t)timeout_ms * 1000000ull;
 	int got = 0;
@@ -132,16 +178,22 @@ int prober_recv(struct prober *p, int timeout_ms, int until_all)
 	for (;;) {
 		uint8_t buf[1500];
 		ssize_t len;
-		uint64_t now = monotonic_ns();
+		uint64_t now = monotonic_ns(), left_ms;
 		struct pollfd pfd = { .fd = p->sock, .events = POLLIN };
 
 		while ((len = recv(p->sock, buf, sizeof(buf), 0)) > 0)
 			got += handle_reply(p, buf, len, monotonic_ns());
 		if (len < 0 && errno != EAGAIN && errno != EINTR)
 			return -errno;
-		if (now >= deadline || (until_all && p->received == p->sent))
+		if (now >= deadline || (until_all && p->received == p->sent) || (stop && *stop))
 			return got;
-		if (poll(&pfd, 1, (int)((deadline - now) / 1000000ull) + 1) < 0 && errno != EINTR)
+		/*
+		 * In slices: a signal that lands between the check above and poll()
+		 * would otherwise wait out the whole interval (up to 10 s).
+		 */
+		left_ms = (deadline - now) / 1000000ull + 1;
+		if (poll(&pfd, 1, left_ms < PROBE_STOP_SLICE_MS ? (int)left_ms : PROBE_STOP_SLICE_MS) < 0 &&
+		    errno != EINTR)
 			return -errno;
 	}
 }
@@ -149,15 +201,11 @@ int prober_recv(struct prober *p, int timeout_ms, int until_all)
 int neigh_flush(int netns_fd, int ifindex, struct in_addr dst)
 {
 	struct nl nl;
-	int err = netns_enter(netns_fd);
+	int err = nl_open_in(&nl, netns_fd);
 
-	if (err)
-		return err;
-	err = nl_open(&nl);
 	if (!err) {
 		err = nl_neigh_del(&nl, ifindex, dst);
 		nl_close(&nl);
 	}
-	netns_return();
 	return err;
 }

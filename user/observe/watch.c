@@ -32,7 +32,7 @@ static void wait_replies(struct observers *o, struct prober *pr, int ms, int unt
 		uint64_t now = monotonic_ns();
 		int left = now >= end ? 0 : (int)((end - now) / 1000000ull);
 
-		prober_recv(pr, left < SLICE_MS ? left : SLICE_MS, until_all);
+		prober_recv(pr, left < SLICE_MS ? left : SLICE_MS, until_all, o->stop);
 		collector_drain(&o->col);
 		if (until_all && pr->received == pr->sent)
 			return;
@@ -78,7 +78,7 @@ int observers_probe(struct observers *o, int src_netns_fd, int src_ifindex, stru
 
 	memset(sum, 0, sizeof(*sum));
 	sum->id = id;
-	err = prober_open(&pr, src_netns_fd, dst, id, pp->size, pp->df);
+	err = prober_open(&pr, src_netns_fd, dst, id, pp->size, pp->df, pp->count);
 	if (err)
 		return err;
 	if (src_ifindex > 0)

@@ -54,8 +54,12 @@ void feed_say(struct feed *f, int level, const char *fmt, ...)
 	va_end(ap);
 	if (f->rec)
 		rec_text(f->rec, level, text);
-	if (f->tx.f && (!f->tx.quiet || level == FEED_ALWAYS))
-		say_text(&f->tx, text);
+	if (f->tx.f && (!f->tx.quiet || (level & FEED_ALWAYS))) {
+		if (level & FEED_VERBATIM)
+			fputs(text, f->tx.f);
+		else
+			say_text(&f->tx, text);
+	}
 	if (f->json)
 		json_message(f->json, text);
 }

@@ -72,8 +72,11 @@ struct feed {
 	int exit_code;
 };
 
-/* Text lines: FEED_HEADER ones are left out by --quiet, FEED_ALWAYS ones never. */
-enum { FEED_HEADER = 0, FEED_ALWAYS = 1 };
+/*
+ * Text lines: FEED_HEADER ones are left out by --quiet, FEED_ALWAYS ones
+ * never. FEED_VERBATIM (or'd in): never wrapped, for commands to be pasted.
+ */
+enum { FEED_HEADER = 0, FEED_ALWAYS = 1, FEED_VERBATIM = 2 };
 
 void feed_init(struct feed *f);
 /* The session starts: JSON's first line (the record has it in its META). */

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include "report/feed.h"
 #include "report/replay.h"
 
 /* A cursor over one record's payload; the first problem sticks, with where it was found. */
@@ -407,7 +408,7 @@ static void text(struct replay *rp, struct rd *r)
 	s[n] = '\0';
 	if (strlen(s) != n)
 		fail(r, "text holds a NUL byte");
-	else if (level > 1)
+	else if (level > (FEED_ALWAYS | FEED_VERBATIM))
 		fail(r, "text level %d is unknown", level);
 	else if (rp->ops->text)
 		rp->ops->text(rp->ctx, level, s);

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <stdio.h>
 #include <string.h>
 #include "report/text.h"
 
@@ -139,4 +140,51 @@ void tx_wrap(const struct textout *t, const char *first, const char *cont, const
 			p++;
 		prefix = cont;
 	} while (*p);
+}
+
+/* ESC [ digits and ';' m: a colour (SGR) sequence. Its length, 0 if not one, -1 if cut short. */
+static int sgr_length(const unsigned char *p, size_t n)
+{
+	size_t k = 2;
+
+	if (n < 2)
+		return -1;
+	if (p[1] != '[')
+		return 0;
+	while (k < n && k < TEXT_CARRY_MAX && ((p[k] >= '0' && p[k] <= '9') || p[k] == ';'))
+		k++;
+	if (k == n)
+		return n < TEXT_CARRY_MAX ? -1 : 0;
+	return p[k] == 'm' ? (int)k + 1 : 0;
+}
+
+size_t text_defang(const char *in, size_t n, char *out, size_t outsize, size_t *outlen)
+{
+	const unsigned char *p = (const unsigned char *)in;
+	size_t i = 0, o = 0;
+
+	while (i < n && o + 8 < outsize) {
+		unsigned char c = p[i];
+		int sgr = c == 0x1b ? sgr_length(p + i, n - i) : 0;
+
+		if (sgr < 0 || (c == 0xc2 && i + 1 == n))
+			break;	/* cut short: the rest comes with the next call */
+		if (sgr > 0) {
+			memcpy(out + o, p + i, sgr);
+			o += sgr;
+			i += sgr;
+		} else if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) {
+			o += snprintf(out + o, outsize - o, "\\x%02x", c);
+			i++;
+		} else if (c == 0xc2 && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f) {
+			o += snprintf(out + o, outsize - o, "\\u%04x", p[i + 1]);
+			i += 2;
+		} else {
+			out[o++] = (char)c;
+			i++;
+		}
+	}
+	out[o] = '\0';
+	*outlen = o;
+	return i;
 }

@@ -56,4 +56,16 @@ void tx_wrap(const struct textout *t, const char *first, const char *cont, const
  */
 size_t ascii_fold(const char *in, size_t n, char *out, size_t outsize, size_t *outlen);
 
+/*
+ * Names come from the kernel and from users, and an interface or namespace
+ * name may hold any byte but '/', ':' and white space: ESC, BEL, a C1
+ * control. Text for a terminal keeps only what nstrace itself sends (SGR
+ * colour sequences, newlines, tabs) and writes every other control byte as
+ * \xNN (C1 controls as \u0080 to \u009f). Same contract as ascii_fold: out
+ * has room for 4 * n + 1 bytes; a sequence cut at the end of in is left for
+ * the next call (at most TEXT_CARRY_MAX bytes).
+ */
+#define TEXT_CARRY_MAX 16
+size_t text_defang(const char *in, size_t n, char *out, size_t outsize, size_t *outlen);
+
 #endif

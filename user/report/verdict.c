@@ -2,7 +2,6 @@
 #include <string.h>
 #include "report/verdict.h"
 
-#define CMD_TEXT_MAX 2048
 
 /* Characters a POSIX shell takes literally in an unquoted word. */
 static int plain(const char *s)
@@ -17,28 +16,38 @@ static int plain(const char *s)
 
 const char *shell_quote(const char *s, char *buf, int size)
 {
-	int n = 0;
+	int n = 0, quoted = 0;
 
 	if (plain(s)) {
 		snprintf(buf, size, "%s", s);
 		return buf;
 	}
-	if (size < 3)
-		return NULL;
-	buf[n++] = '\'';
-	for (; *s; s++) {
-		const char *piece = *s == '\'' ? "'\\''" : NULL;
-		int len = piece ? 4 : 1;
-
-		if (n + len + 2 > size)
-			return NULL;
-		if (piece)
-			memcpy(buf + n, piece, len);
-		else
-			buf[n] = *s;
-		n += len;
+	if (!*s) {
+		snprintf(buf, size, "''");
+		return size >= 3 ? buf : NULL;
 	}
-	buf[n++] = '\'';
+	/* Runs in '...', each ' as \' between them: no empty '' that a reader (or wordexp) trips on. */
+	for (; *s; s++) {
+		int q = *s == '\'';
+		int need = q ? quoted + 2 : !quoted + 1;
+
+		if (n + need + 2 > size)
+			return NULL;
+		if (q) {
+			if (quoted)
+				buf[n++] = '\'';
+			buf[n++] = '\\';
+			buf[n++] = '\'';
+			quoted = 0;
+		} else {
+			if (!quoted)
+				buf[n++] = '\'';
+			buf[n++] = *s;
+			quoted = 1;
+		}
+	}
+	if (quoted)
+		buf[n++] = '\'';
 	buf[n] = '\0';
 	return buf;
 }

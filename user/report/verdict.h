@@ -7,7 +7,10 @@
 #include "model/verdict.h"
 #include "report/text.h"
 
-/* s quoted for a POSIX shell only where it needs it: abc, 'a b', 'it'\''s'. */
+/* Room for any command a verdict can hold, every byte quoted. */
+#define CMD_TEXT_MAX 16384
+
+/* s quoted for a POSIX shell only where it needs it: abc, 'a b', 'it'\''s', \'x'. */
 const char *shell_quote(const char *s, char *buf, int size);
 /*
  * "ip netns exec NAME sysctl -w x=0": the prefix that enters c->ns from where
