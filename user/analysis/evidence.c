@@ -4,6 +4,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include "analysis/drops.h"
+#include "analysis/fate.h"
 #include "analysis/plan.h"
 #include "analysis/rules.h"
 
@@ -101,14 +102,22 @@ void describe_last_hop(const struct evidence *e, const struct packet *p, struct 
 		       const char *what)
 {
 	int last = path_last_observed(p);
-	char path[512];
+	char path[512], beyond[160] = "";
+	struct fate f;
 
 	if (last < 0)
 		return;
-	add_line(v, "event: the %s was last seen %s %s (tc %s, %s); path %s", what,
+	/* Where it was going when it died, past the last tc hook: across a bridge, to the next port. */
+	packet_fate(e->topo, e->ev, p, e->nm, &f);
+	if (f.kind == FATE_DROPPED && f.at >= 0 && f.at != p->hops[last].ifidx && f.via >= 0)
+		snprintf(beyond, sizeof(beyond), "; then across %s towards %s, where it was dropped",
+			 e->topo->ifs[f.via].name, e->topo->ifs[f.at].name);
+	else if (f.kind == FATE_DROPPED && f.at >= 0 && f.at != p->hops[last].ifidx)
+		snprintf(beyond, sizeof(beyond), "; then towards %s, where it was dropped", e->topo->ifs[f.at].name);
+	add_line(v, "event: the %s was last seen %s %s (tc %s, %s); path %s%s", what,
 		 p->hops[last].egress_seen ? "leaving" : "entering", e->topo->ifs[p->hops[last].ifidx].name,
 		 p->hops[last].egress_seen ? "egress" : "ingress",
-		 e->topo->ifs[p->hops[last].ifidx].ns_label, path_str(e->topo, p, path, sizeof(path)));
+		 e->topo->ifs[p->hops[last].ifidx].ns_label, path_str(e->topo, p, path, sizeof(path)), beyond);
 }
 
 int owns(const struct link_state *l, struct in_addr a)
