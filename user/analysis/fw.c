@@ -241,7 +241,7 @@ void fw_blame_lines(const struct evidence *e, const struct fw_blame *b, struct v
 		add_line(v, "state: %s: rule %s %llu: %s", chain, b->chain->backend == FW_NFT ? "handle" : "#",
 			 (unsigned long long)b->rule->handle, b->rule->text[0] ? b->rule->text : "(drops or rejects)");
 	else
-		add_line(v, "state: %s: policy drop%s", chain, b->chain->drop_rules ? "" : ", and no rule of its drops");
+		add_line(v, "state: %s: policy drop%s", chain, b->chain->drop_rules ? "" : "; none of its rules drops");
 	if (b->by_trace)
 		add_line(v, "event: nftables' own trace reported that %s dropped the probe",
 			 b->rule ? "rule" : "the policy");
