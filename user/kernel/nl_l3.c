@@ -48,26 +48,48 @@ int nl_neigh_dump(struct nl *nl, int family, struct nl_neigh **out)
 	return nl_dump(nl, RTM_GETNEIGH, family, sizeof(struct ndmsg), neigh_cb, &g, (void **)out);
 }
 
+/* What a route reply may carry, checked before use (as netlink_read.c does for dumps). */
+static const struct attr_rule route_reply_rules[RTA_TABLE + 1] = {
+	[RTA_DST] = { MNL_TYPE_BINARY, 4 },
+	[RTA_OIF] = { MNL_TYPE_U32, 0 },
+	[RTA_GATEWAY] = { MNL_TYPE_BINARY, 4 },
+	[RTA_PREFSRC] = { MNL_TYPE_BINARY, 4 },
+	[RTA_TABLE] = { MNL_TYPE_U32, 0 },
+};
+
+/*
+ * An RTM_NEWROUTE reply's header, its attributes in tb; NULL if it is not
+ * one, or (errno EBADMSG, and the read fails) if it does not parse.
+ */
+static const struct rtmsg *route_reply(const struct nlmsghdr *nlh, const struct nlattr **tb)
+{
+	errno = 0;
+	if (nlh->nlmsg_type != RTM_NEWROUTE)
+		return NULL;
+	if (nl_parse_msg(nlh, sizeof(struct rtmsg), (struct attr_table)TABLE(route_reply_rules, tb))) {
+		errno = EBADMSG;
+		return NULL;
+	}
+	return mnl_nlmsg_get_payload(nlh);
+}
+
 static void copy_addr(struct in_addr *dst, const struct nlattr *a)
 {
-	if (a && mnl_attr_get_payload_len(a) == 4)
+	if (a)
 		memcpy(dst, mnl_attr_get_payload(a), 4);
 }
 
 static int lookup_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *tb[64] = {};
+	const struct nlattr *tb[RTA_TABLE + 1] = {};
+	const struct rtmsg *rtm = route_reply(nlh, tb);
 	struct nl_route_result *r = data;
 
-	if (nlh->nlmsg_type != RTM_NEWROUTE || nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*rtm)))
-		return MNL_CB_OK;
-	mnl_attr_parse(nlh, sizeof(*rtm), nl_attr_table_cb, tb);
+	if (!rtm)
+		return errno ? MNL_CB_ERROR : MNL_CB_OK;
 	r->type = rtm->rtm_type;
-	r->table = rtm->rtm_table;
-	if (tb[RTA_TABLE] && mnl_attr_get_payload_len(tb[RTA_TABLE]) == 4)
-		r->table = (int)mnl_attr_get_u32(tb[RTA_TABLE]);
-	if (tb[RTA_OIF] && mnl_attr_get_payload_len(tb[RTA_OIF]) == 4)
+	r->table = tb[RTA_TABLE] ? (int)mnl_attr_get_u32(tb[RTA_TABLE]) : rtm->rtm_table;
+	if (tb[RTA_OIF])
 		r->oif = (int)mnl_attr_get_u32(tb[RTA_OIF]);
 	copy_addr(&r->gateway, tb[RTA_GATEWAY]);
 	copy_addr(&r->prefsrc, tb[RTA_PREFSRC]);
@@ -88,14 +110,13 @@ static int is_refusal(int err)
 
 static int fib_match_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *tb[64] = {};
+	const struct nlattr *tb[RTA_TABLE + 1] = {};
+	const struct rtmsg *rtm = route_reply(nlh, tb);
 	struct nl_route_result *r = data;
 
-	if (nlh->nlmsg_type != RTM_NEWROUTE || nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*rtm)))
-		return MNL_CB_OK;
-	mnl_attr_parse(nlh, sizeof(*rtm), nl_attr_table_cb, tb);
-	r->net_len = rtm->rtm_dst_len;
+	if (!rtm)
+		return errno ? MNL_CB_ERROR : MNL_CB_OK;
+	r->net_len = rtm->rtm_dst_len > 32 ? 32 : rtm->rtm_dst_len;
 	copy_addr(&r->net, tb[RTA_DST]);
 	return MNL_CB_OK;
 }
