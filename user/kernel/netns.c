@@ -26,7 +26,11 @@ int netns_origin_fd(void)
 	return origin_fd;
 }
 
-int netns_enter(int fd)
+/*
+ * Only netns_call (and a child about to exec) moves between namespaces: a
+ * hand-written enter/return pair is one ignored result from the wrong one.
+ */
+static int netns_enter(int fd)
 {
 	/* Remember where we started before the first move, or we never get back. */
 	if (netns_origin_fd() < 0)
@@ -34,7 +38,7 @@ int netns_enter(int fd)
 	return setns(fd, CLONE_NEWNET) ? -errno : 0;
 }
 
-int netns_return(void)
+static int netns_return(void)
 {
 	int fd = netns_origin_fd();
 

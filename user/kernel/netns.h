@@ -35,12 +35,6 @@ int netns_file_state(const char *name);
  * This is the only way in and out: a socket opened inside stays there.
  */
 int netns_call(int fd, int (*fn)(void *arg), void *arg);
-/*
- * Only for the callers not converted to netns_call yet (audit/, observe/probes.c):
- * a hand-written pair is one ignored result away from the wrong namespace.
- */
-int netns_enter(int fd);
-int netns_return(void);
 /* fd of the namespace this process started in (opened once). */
 int netns_origin_fd(void);
 /* Inode number identifying the namespace behind fd, 0 on error. */
