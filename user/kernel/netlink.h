@@ -163,9 +163,7 @@ int nl_route_lookup(struct nl *nl, const struct nl_route_query *q, struct nl_rou
 /* Single look-ups; 0, or -ENODEV when absent. */
 int nl_link_get(struct nl *nl, const char *name, struct nl_link *out);
 int nl_link_get_index(struct nl *nl, int ifindex, struct nl_link *out);
-/* The output interface of the route to dst (RTM_GETROUTE), or -errno. */
-int nl_route_get_oif(struct nl *nl, struct in_addr dst);
-/* The same with the route's type (RTN_UNICAST, RTN_LOCAL, RTN_BROADCAST...); 0 or -errno. */
+/* The output interface of the route to dst (RTM_GETROUTE) and its type (RTN_UNICAST, RTN_LOCAL...); 0 or -errno. */
 int nl_route_out(struct nl *nl, struct in_addr dst, int *oif, int *type);
 /* The netns id this socket's namespace gives the namespace behind netns_fd (-1: none), or -errno. */
 int nl_netnsid_of_fd(struct nl *nl, int netns_fd);

@@ -309,13 +309,6 @@ int nl_route_out(struct nl *nl, struct in_addr dst, int *oif, int *type)
 	return a.value || a.type != RTN_UNICAST ? 0 : -ENETUNREACH;
 }
 
-int nl_route_get_oif(struct nl *nl, struct in_addr dst)
-{
-	int oif, type, err = nl_route_out(nl, dst, &oif, &type);
-
-	return err ? err : oif ? oif : -ENETUNREACH;
-}
-
 /* ---- recorded replies (unit tests, fuzzing): the same callbacks, on bytes ---- */
 
 /* As nl_dump_request() does: our callback's own reason before libmnl's errno. */

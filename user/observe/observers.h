@@ -105,8 +105,6 @@ int observers_probe(struct observers *o, int src_netns_fd, int src_ifindex, stru
 		    uint16_t id, const struct probe_params *pp, struct probe_summary *sum);
 /* An id for our probes, to tell them from anyone else's pings (and to filter on). */
 uint16_t observers_probe_id(void);
-/* Watches for duration_ms (0: until stopped), draining events. */
-void observers_watch(struct observers *o, int duration_ms);
 /* On demand: arms the netfilter observers once ICMP is seen, disarms them after a quiet while. */
 void observers_nf_tick(struct observers *o);
 /* Detaches observers (events, lost count and --stats figures stay). */

@@ -18,8 +18,6 @@
  * takes about a round trip.
  */
 #define SETTLE_MIN_MS 2
-/* Passive: how long to keep reading after the watch ends (a lab's round trip is well under 1 ms). */
-#define WATCH_SETTLE_MS 50
 /* One wait for events while probing or watching. */
 #define SLICE_MS 10
 
@@ -106,20 +104,6 @@ int observers_probe(struct observers *o, int src_netns_fd, int src_ifindex, stru
 	summarise(&pr, sum);
 	prober_close(&pr);
 	return err;
-}
-
-void observers_watch(struct observers *o, int duration_ms)
-{
-	uint64_t end = monotonic_ns() + (uint64_t)duration_ms * 1000000ull;
-
-	while (!*o->stop && (!duration_ms || monotonic_ns() < end)) {
-		/* The programs wake us when the ring fills; otherwise a tick every 100 ms. */
-		collector_wait(&o->col, 100);
-		observers_nf_tick(o);
-	}
-	/* What is on its way when we stop: the replies to the last requests seen. */
-	collector_wait(&o->col, WATCH_SETTLE_MS);
-	collector_drain(&o->col);
 }
 
 void observers_filter_icmp_id(struct observers *o, uint16_t id, const struct cidr *subnet)

@@ -134,12 +134,3 @@ void print_verdict(FILE *f, const struct verdict *v)
 	print_verdict_tx(&tx, v);
 }
 
-void print_revert(FILE *f, const struct fix *fx)
-{
-	if (!fx->nrevert) {
-		fprintf(f, "revert: no single command undoes it\n");
-		return;
-	}
-	fprintf(f, "revert:\n");
-	print_steps(f, fx->revert, fx->nrevert, "  ");
-}

@@ -20,7 +20,5 @@ const char *command_str(const struct command *c, char *buf, int size);
 void print_verdict(FILE *f, const struct verdict *v);
 /* The same, wrapped to tx->width and coloured when tx says so. */
 void print_verdict_tx(struct textout *tx, const struct verdict *v);
-/* "revert: CMD" lines for fix i, or why there is no single command. */
-void print_revert(FILE *f, const struct fix *fx);
 
 #endif
