@@ -181,19 +181,6 @@ int fw_blame(const struct evidence *e, const struct fw_site *s, struct fw_blame 
 	return 0;
 }
 
-int fw_chains_on(const struct evidence *e, uint32_t ino, int family, int hook)
-{
-	int n = 0;
-
-	for (int i = 0; e->st && i < e->st->nchains; i++) {
-		const struct fw_chain *ch = &e->st->chains[i];
-
-		n += ch->ns_ino == ino && ch->hook == hook &&
-		     (ch->family == family || (family == FW_IPV4 && ch->family == FW_INET));
-	}
-	return n;
-}
-
 static const char *backend_word(int backend)
 {
 	switch (backend) {

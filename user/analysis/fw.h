@@ -48,7 +48,5 @@ const char *fw_chain_str(const struct fw_chain *ch, char *buf, int size);
 void fw_blame_lines(const struct evidence *e, const struct fw_blame *b, struct verdict *v);
 /* The fix that lets the packet through that chain: delete the rule, or set the policy to accept. */
 void fw_blame_fix(struct verdict *v, const struct ns_ref *ns, const struct fw_blame *b);
-/* Chains of ino on hook (family, hook) whose policy drops or that hold drop rules; count. */
-int fw_chains_on(const struct evidence *e, uint32_t ino, int family, int hook);
 
 #endif

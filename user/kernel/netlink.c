@@ -381,22 +381,6 @@ int nl_link_del(struct nl *nl, int ifindex)
 	return nl_exchange(nl, nlh, NULL, NULL);
 }
 
-int nl_bridge_set_nf_call_iptables(struct nl *nl, int ifindex, int on)
-{
-	char buf[512];
-	struct nlmsghdr *nlh = nl_put_header(buf, RTM_NEWLINK, 0);
-	struct nlattr *linkinfo, *data;
-
-	nl_put_ifinfo(nlh, ifindex);
-	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
-	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
-	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
-	mnl_attr_put_u8(nlh, IFLA_BR_NF_CALL_IPTABLES, on ? 1 : 0);
-	mnl_attr_nest_end(nlh, data);
-	mnl_attr_nest_end(nlh, linkinfo);
-	return nl_exchange(nl, nlh, NULL, NULL);
-}
-
 static int addr_request(struct nl *nl, int type, int flags, int ifindex,
 			struct in_addr addr, int prefixlen)
 {

@@ -132,7 +132,6 @@ int nl_link_set_alias(struct nl *nl, int ifindex, const char *alias);
 int nl_link_mark(struct nl *nl, int ifindex, const char *alias, int up);
 int nl_link_mark_up(struct nl *nl, int ifindex, const char *alias);
 int nl_link_del(struct nl *nl, int ifindex);
-int nl_bridge_set_nf_call_iptables(struct nl *nl, int ifindex, int on);
 int nl_addr_add(struct nl *nl, int ifindex, struct in_addr addr, int prefixlen);
 int nl_addr_del(struct nl *nl, int ifindex, struct in_addr addr, int prefixlen);
 int nl_neigh_del(struct nl *nl, int ifindex, struct in_addr addr);

@@ -186,8 +186,12 @@ int feed_passive_end(struct feed *f, uint64_t lost, int exit_code, struct verdic
 {
 	int verdicts;
 
-	if (f->stream)
+	if (f->stream) {
 		stream_flush(f->stream, 0, 1, feed_emit_packet, f);
+		/* Events a packet had no room for are lost to the verdicts as surely as the ring's. */
+		lost += (uint64_t)stream_dropped_events(f->stream);
+		f->gaps.lost = lost;
+	}
 	/* A request sent just before the end may have its reply on the way: not unanswered. */
 	tally_settle(&f->tally, f->last_ns, PASSIVE_IN_FLIGHT_NS);
 	if (f->tx.f) {
