@@ -145,7 +145,7 @@ unit-test:
 	$(Q)./tests/run.sh --unit-only
 
 test: deps
-	$(Q)$(MAKE) --no-print-directory all unit-bins fuzz
+	$(Q)$(MAKE) --no-print-directory all unit-bins fuzz bench-bins $(OUTPUT)/bench/stream_bench
 	$(Q)./tests/run.sh
 
 # The unit tests and a few real commands, built with AddressSanitizer and UBSan.

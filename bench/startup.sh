@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # Benchmark: end-to-end latency of one traced probe (issue 10, section 5).
 #
-#   nstrace     nstrace run --isolated --count 1 --lab NAME
+#   nstrace     nstrace run --new --isolated --count 1 --lab NAME
 #               (build the lab, load and attach the observers, one probe,
 #               report, remove everything)
 #   nstrace-tcx the same with --attach tcx (tcx links instead of clsact filters)
@@ -56,8 +56,8 @@ one() {
 	LABS+=("$lab")
 	stamp; t0=$REPLY
 	case $m in
-	nstrace) "$NSTRACE" run --isolated --count 1 --lab "$lab" >"$TMP/log" 2>&1 ;;
-	nstrace-tcx) "$NSTRACE" run --isolated --count 1 --attach tcx --lab "$lab" >"$TMP/log" 2>&1 ;;
+	nstrace) "$NSTRACE" run --new --isolated --count 1 --lab "$lab" >"$TMP/log" 2>&1 ;;
+	nstrace-tcx) "$NSTRACE" run --new --isolated --count 1 --attach tcx --lab "$lab" >"$TMP/log" 2>&1 ;;
 	ip) ip_once "$lab" >"$TMP/log" 2>&1 ;;
 	esac
 	rc=$?

@@ -111,7 +111,7 @@ static double run(int n, FILE *null, int how)
 	f.json = how == TEXT_JSON ? null : NULL;
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &a);
 	feed_topology(&f, &topo, NULL, 0, NULL);
-	feed_trace_begin(&f, 1, &nm);
+	feed_trace_begin(&f, 1, &nm, NULL);
 	for (int i = 0; i < n; i++) {
 		uint64_t t = 1000000000ull + (uint64_t)i * 1000000ull;
 
