@@ -420,6 +420,47 @@ static void test_neighbours_and_arp(void)
 	expect(&s, "neighbour-wrong-mac", 1);
 	fix0_is(&s, "ip netns exec lab-ns1 ip neigh del 10.200.0.2 dev veth-ns1");
 
+	/*
+	 * The way back: the target's entry for the source is wrong, so its
+	 * replies are flooded as unknown unicast; ns3 refuses its copy (a
+	 * flooded copy, not the reply's fate), and so does ns1, the reply's
+	 * destination, because the frame is not for its MAC.
+	 */
+	audited(&s, "wrong neighbour on the way back", 3);
+	for (int seq = 1; seq <= 3; seq++) {
+		uint64_t t0 = (uint64_t)seq * 100 * MS;
+
+		req_delivered(&s, seq, t0);
+		rep_delivered(&s, seq, t0 + 100000);
+		seen(&s, rep(seq), PORT(3), EG, t0 + 120000);
+		seen(&s, rep(seq), END(3), IN, t0 + 125000);
+		dropped(&s, rep(seq), HOST_INO + 3, ifindex_of(&s, END(3)), REASON_OTHERHOST, ADDR_IP_RCV_CORE, t0 + 126000);
+		dropped(&s, rep(seq), HOST_INO + 1, ifindex_of(&s, END(1)), REASON_OTHERHOST, ADDR_IP_RCV_CORE, t0 + 135000);
+	}
+	n = &s.st.neigh[s.st.nneigh++];
+	*n = (struct neigh_fact){ .ns_ino = HOST_INO + 2, .ifindex = ifindex_of(&s, END(2)), .has_lladdr = 1,
+				  .state = NUD_PERMANENT };
+	n->addr.s_addr = inet_addr("10.200.0.1");
+	memcpy(n->lladdr, "\x02\x00\x00\x00\x00\x98", 6);
+	routed_on_link(&s);
+	run(&s);
+	expect(&s, "neighbour-wrong-mac", 1);
+	fix0_is(&s, "ip netns exec lab-ns2 ip neigh del 10.200.0.1 dev veth-ns2");
+
+	/* The same events with the entry right: the drop in ns1 is still not explained by the state. */
+	audited(&s, "reply refused by its destination, neighbours right", 3);
+	for (int seq = 1; seq <= 3; seq++) {
+		uint64_t t0 = (uint64_t)seq * 100 * MS;
+
+		req_delivered(&s, seq, t0);
+		rep_delivered(&s, seq, t0 + 100000);
+		dropped(&s, rep(seq), HOST_INO + 1, ifindex_of(&s, END(1)), REASON_OTHERHOST, ADDR_IP_RCV_CORE, t0 + 135000);
+	}
+	routed_on_link(&s);
+	run(&s);
+	CHECK(s.rc == 1 && strcmp(s.v.id, "neighbour-wrong-mac") && !s.v.conclusive,
+	      "reply refused by its destination, neighbours right: no neighbour verdict, not conclusive");
+
 	audited(&s, "target NOARP", 2);
 	reqs_waiting(&s);
 	arp_delivered(&s, 100 * MS);

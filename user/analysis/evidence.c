@@ -52,15 +52,20 @@ const struct packet *find_packet(const struct evidence *e, int proto, int type,
 	return NULL;
 }
 
-/* A flooded copy that a host it was not for refused, while its next hop got it: not the packet's fate. */
+/*
+ * A flooded copy that a host it was not for refused: not the packet's fate.
+ * Who it was for: the source, for what is addressed to it (the replies);
+ * otherwise the next hop.
+ */
 static int flooded_copy(const struct evidence *e, const struct packet *p, const struct nstrace_event *ev)
 {
 	char reason[64];
-	int hop = e->plan ? e->plan->hop : -1;
+	int to;
 
-	/* Flooded to hosts it was not for: they refuse it whether or not its next hop got it. */
-	(void)p;
-	if (hop < 0 || ev->netns_ino == e->topo->ifs[hop].netns_ino)
+	if (!e->plan)
+		return 0;
+	to = p->key.daddr == e->plan->src_addr.s_addr ? e->plan->src : e->plan->hop;
+	if (to < 0 || ev->netns_ino == e->topo->ifs[to].netns_ino)
 		return 0;
 	return !strcmp(drop_reason_str(e->nm, ev->drop_reason, reason, sizeof(reason)), "OTHERHOST");
 }

@@ -119,37 +119,51 @@ int rule_source_noarp(const struct evidence *e, struct verdict *v)
 }
 
 /* A neighbour entry for the next hop whose MAC is not the next hop's. */
-int rule_neighbour(const struct evidence *e, struct verdict *v)
+/*
+ * One side's neighbour entry for the other: in the namespace of "from", the
+ * entry for addr points at a MAC that "to" (the interface that has addr)
+ * does not have.
+ */
+static int wrong_neighbour(const struct evidence *e, const struct topo_if *from, struct in_addr addr,
+			   const struct topo_if *to, struct verdict *v)
 {
-	const struct plan *p = e->plan;
-	const struct topo_if *s = &e->topo->ifs[p->src], *hop;
 	char mac[18], want[18], a[16];
 	struct fix *f;
 
-	if (p->hop < 0 || !e->st)
-		return 0;
-	hop = &e->topo->ifs[p->hop];
 	for (int i = 0; i < e->st->nneigh; i++) {
 		const struct neigh_fact *n = &e->st->neigh[i];
 		int fixed = n->state & (NUD_PERMANENT_ | NUD_NOARP_);
 
-		if (n->ns_ino != s->netns_ino || n->addr.s_addr != p->nexthop.s_addr || !n->has_lladdr ||
-		    !memcmp(n->lladdr, hop->mac, 6))
+		if (n->ns_ino != from->netns_ino || n->ifindex != from->ifindex || n->addr.s_addr != addr.s_addr ||
+		    !n->has_lladdr || !memcmp(n->lladdr, to->mac, 6))
 			continue;
 		mac_str(n->lladdr, mac, sizeof(mac));
-		mac_str(hop->mac, want, sizeof(want));
-		ip_str(p->nexthop.s_addr, a, sizeof(a));
-		add_line(v, "state: %s's %s neighbour entry: %s is-at %s, but %s on %s has %s", s->ns_label,
-			 fixed ? "static" : "cached", a, mac, hop->name, hop->ns_label, want);
+		mac_str(to->mac, want, sizeof(want));
+		ip_str(addr.s_addr, a, sizeof(a));
+		add_line(v, "state: %s's %s neighbour entry: %s is-at %s, but %s on %s has %s", from->ns_label,
+			 fixed ? "static" : "cached", a, mac, to->name, to->ns_label, want);
 		set_cause(v, "neighbour-wrong-mac", 1, "%s sends %s's packets to %s, a MAC nobody on the way has",
-			  s->ns_label, a, mac);
-		f = verdict_fix(v, ref_of(e, s->netns_ino), "forgets the wrong MAC: the next packet asks with ARP",
-				ARGV("ip", "neigh", "del", a, "dev", s->name));
-		fix_revert(v, f, ref_of(e, s->netns_ino), ARGV("ip", "neigh", "replace", a, "lladdr", mac, "dev", s->name,
-							       "nud", fixed ? "permanent" : "stale"));
+			  from->ns_label, a, mac);
+		f = verdict_fix(v, ref_of(e, from->netns_ino), "forgets the wrong MAC: the next packet asks with ARP",
+				ARGV("ip", "neigh", "del", a, "dev", from->name));
+		fix_revert(v, f, ref_of(e, from->netns_ino), ARGV("ip", "neigh", "replace", a, "lladdr", mac, "dev", from->name,
+								  "nud", fixed ? "permanent" : "stale"));
 		return 1;
 	}
 	return 0;
+}
+
+/* The source's entry for its next hop, or the next hop's entry for the source (the way back). */
+int rule_neighbour(const struct evidence *e, struct verdict *v)
+{
+	const struct plan *p = e->plan;
+	const struct topo_if *s, *hop;
+
+	if (p->hop < 0 || !e->st)
+		return 0;
+	s = &e->topo->ifs[p->src];
+	hop = &e->topo->ifs[p->hop];
+	return wrong_neighbour(e, s, p->nexthop, hop, v) || wrong_neighbour(e, hop, p->src_addr, s, v);
 }
 
 /* The effective value of an IPv4 conf key: the kernel combines all and the device by max (arp_ignore, rp_filter). */
@@ -241,7 +255,7 @@ int rule_echo_unanswered(const struct evidence *e, struct verdict *v)
 	if (!p->back || !p->back->answered || !p->back->err)
 		return 0;
 	add_line(v, "state: %s's route lookup back to %s: %s", t->ns_label, a, strerror(p->back->err));
-	set_cause(v, "target-no-route-back", 1, "%s received the echo request but has no route back to %s, so it cannot reply",
+	set_cause(v, "target-no-route-back", 1, "%s has no route back to %s, so it cannot answer an echo request",
 		  t->ns_label, a);
 	b = refusing_block(e, t->netns_ino, p->dst, p->src_addr);
 	if (b) {
