@@ -341,6 +341,37 @@ static void test_l2(void)
 		fix0_is(&s, want);
 	}
 
+	/* The target has the source's MAC: its ARP reply comes back to the port it left by. */
+	audited(&s, "duplicate MAC, source and target", 2);
+	reqs_waiting(&s);
+	arp_delivered(&s, 100 * MS);
+	seen(&s, arp_rep(), END(2), EG, 100 * MS + 50000);
+	seen(&s, arp_rep(), PORT(2), IN, 100 * MS + 51000);
+	dropped(&s, arp_rep(), HOST_INO, ifindex_of(&s, PORT(2)), REASON_UNKNOWN, 0x7000, 100 * MS + 52000);
+	memcpy(s.t.ifs[END(2)].mac, s.t.ifs[END(1)].mac, 6);
+	routed_on_link(&s);
+	run(&s);
+	expect(&s, "duplicate-mac", 1);
+	fix0_is(&s, "ip netns exec lab-ns2 ip link set dev veth-ns2 address 02:00:00:00:00:02");
+
+	/* A third endpoint with the target's MAC, but the FDB sends it to the target's port: not proven. */
+	audited(&s, "duplicate MAC elsewhere, FDB right", 3);
+	for (int seq = 1; seq <= 3; seq++)
+		req_to_bridge(&s, seq, (uint64_t)seq * 100 * MS);
+	memcpy(s.t.ifs[END(3)].mac, s.t.ifs[END(2)].mac, 6);
+	s.st.fdb[0] = (struct fdb_fact){ .ns_ino = HOST_INO, .port_ifindex = 12, .bridge_ifindex = BR_IFINDEX, .state = 0x40 };
+	memcpy(s.st.fdb[0].mac, s.t.ifs[END(2)].mac, 6);
+	s.st.nfdb = 1;
+	routed_on_link(&s);
+	run(&s);
+	CHECK(strcmp(s.v.id, "duplicate-mac") != 0, "duplicate MAC elsewhere, FDB right: no duplicate-mac verdict");
+
+	/* ... and with the FDB sending it to the third's port: proven, the third one renumbered. */
+	s.st.fdb[0].port_ifindex = 13;
+	run(&s);
+	expect(&s, "duplicate-mac", 1);
+	fix0_is(&s, "ip netns exec lab-ns3 ip link set dev veth-ns3 address 02:00:00:00:00:03");
+
 	audited(&s, "MTU below the probe", 2);
 	for (int seq = 1; seq <= 3; seq++) {
 		req_to_bridge(&s, seq, (uint64_t)seq * 100 * MS);

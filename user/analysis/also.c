@@ -67,6 +67,7 @@ static int one_check(const struct evidence *e, int i, struct verdict *s)
 	case 8: return pl->via_gateway ? rule_gateway(e, s) : rule_echo_unanswered(e, s);
 	case 9: return echo_ignored(e, s);
 	case 10: return nobody_has(e, s);
+	case 11: return rule_duplicate_mac(e, NULL, NULL, s);
 	}
 	return -1;
 }

@@ -64,7 +64,8 @@ static int examine(const struct evidence *e, const struct packet *p, const char 
 		/* A drop no rule names: a broken link on the way is the cause, the drop its symptom. */
 		generic = *v;
 		v->id[0] = '\0';
-		if (rule_bridge_down(e, NULL, what, v) || rule_links(e, NULL, what, from, to, v))
+		if (rule_bridge_down(e, NULL, what, v) || rule_links(e, NULL, what, from, to, v) ||
+		    rule_duplicate_mac(e, NULL, what, v))
 			return 1;
 		*v = generic;
 		return 1;
@@ -73,7 +74,7 @@ static int examine(const struct evidence *e, const struct packet *p, const char 
 	if (p->nhops == 0)
 		return 0;
 	return rule_bridge_down(e, p, what, v) || rule_links(e, p, what, from, to, v) ||
-	       rule_port_delivery(e, p, what, v) || rule_mtu(e, p, -1, v);
+	       rule_duplicate_mac(e, p, what, v) || rule_port_delivery(e, p, what, v) || rule_mtu(e, p, -1, v);
 }
 
 /* The echo request arrived at the next hop and no reply came: the target, or the gateway, stays silent. */

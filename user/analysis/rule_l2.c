@@ -166,3 +166,80 @@ int rule_port_delivery(const struct evidence *e, const struct packet *p, const c
 	}
 	return 0;
 }
+
+/* Another endpoint behind a port of bridge br with the MAC of interface x; -1 if none. */
+static int mac_twin(const struct evidence *e, int x, int br)
+{
+	const struct topo *t = e->topo;
+
+	for (int i = 0; i < t->n; i++) {
+		const struct topo_if *y = &t->ifs[i];
+
+		if (i == x || y->role != TOPO_ENDPOINT || y->peer < 0 || t->ifs[y->peer].master != br ||
+		    memcmp(y->mac, t->ifs[x].mac, 6))
+			continue;
+		return i;
+	}
+	return -1;
+}
+
+/* A locally administered MAC near old that no interface of the topology has. */
+static void fresh_mac(const struct topo *t, const uint8_t old[6], uint8_t out[6])
+{
+	memcpy(out, old, 6);
+	out[0] = (uint8_t)((out[0] & 0xfe) | 0x02);
+	for (int tries = 0; tries < 256; tries++) {
+		int taken = 0;
+
+		out[5] = (uint8_t)(old[5] + 1 + tries);
+		for (int i = 0; i < t->n && !taken; i++)
+			taken = !memcmp(t->ifs[i].mac, out, 6);
+		if (!taken)
+			return;
+	}
+}
+
+/*
+ * Two endpoints on the bridge with one MAC: the bridge learns it on
+ * whichever port spoke last, and frames between the two come back to the
+ * port they came from. Proven when the two are the source and the next
+ * hop; for a third endpoint, when the FDB sends the MAC to its port.
+ */
+int rule_duplicate_mac(const struct evidence *e, const struct packet *p, const char *what, struct verdict *v)
+{
+	const struct plan *pl = e->plan;
+	const struct topo *t = e->topo;
+	int x, twin = -1, change;
+	char mac[18], newmac[18];
+	uint8_t fresh[6];
+
+	if (!pl || pl->bridge < 0 || pl->hop < 0)
+		return 0;
+	x = pl->hop;
+	twin = mac_twin(e, x, pl->bridge);
+	if (twin < 0 && (twin = mac_twin(e, pl->src, pl->bridge)) >= 0)
+		x = pl->src;
+	if (twin < 0)
+		return 0;
+	if (twin != pl->src && twin != pl->hop) {
+		const struct fdb_fact *f = fdb_entry(e, t->ifs[pl->bridge].netns_ino, t->ifs[x].mac);
+
+		if (!f || t->ifs[twin].peer < 0 || f->port_ifindex != t->ifs[t->ifs[twin].peer].ifindex)
+			return 0;
+	}
+	mac_str(t->ifs[x].mac, mac, sizeof(mac));
+	if (p)
+		describe_last_hop(e, p, v, what);
+	add_line(v, "state: %s in %s and %s in %s both have MAC %s, behind ports of %s", t->ifs[x].name, t->ifs[x].ns_label,
+		 t->ifs[twin].name, t->ifs[twin].ns_label, mac, t->ifs[pl->bridge].name);
+	set_cause(v, "duplicate-mac", 1, "%s and %s share the MAC %s: the bridge cannot deliver to both", t->ifs[x].ns_label,
+		  t->ifs[twin].ns_label, mac);
+	/* Renumber the one not on the way when there is one; else the next hop. */
+	change = twin == pl->src || twin == pl->hop ? pl->hop : twin;
+	fresh_mac(t, t->ifs[change].mac, fresh);
+	mac_str(fresh, newmac, sizeof(newmac));
+	fix_revert(v, verdict_fix(v, ref_of(e, t->ifs[change].netns_ino), "gives it a MAC of its own, locally administered",
+				  ARGV("ip", "link", "set", "dev", t->ifs[change].name, "address", newmac)),
+		   ref_of(e, t->ifs[change].netns_ino), ARGV("ip", "link", "set", "dev", t->ifs[change].name, "address", mac));
+	return 1;
+}
