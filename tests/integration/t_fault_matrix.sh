@@ -186,6 +186,10 @@ case_fault "netdev ingress drop" ingress-firewall-drop 'ip netns exec $B nft -f 
 case_fault "gateway nobody has" gateway-unreachable 'ip -n $A route replace 10.78.0.0/24 via $NET.99' 10.78.0.2 routed
 case_fault "gateway forwarding off" gateway-forwarding-off 'ip netns exec $R sysctl -qw net.ipv4.ip_forward=0' 10.78.0.2 routed
 case_fault "gateway FORWARD DROP" gateway-firewall-drop 'ip netns exec $R iptables -P FORWARD DROP' 10.78.0.2 routed
+case_fault "gateway blackholes the way back" gateway-no-route-back 'ip -n $R route add blackhole $NET.1' 10.78.0.2 routed
+case_fault "target beyond the gateway has no way back" target-no-route-back 'ip -n $T route del default' 10.78.0.2 routed
+# The router masquerades: the request reaches the target with the router's address, which the target drops.
+case_fault "masquerading router, target drops its address" endpoint-firewall-drop 'ip -n $T route del default && ip netns exec $R iptables -t nat -A POSTROUTING -o eth1 -j MASQUERADE && ip netns exec $T iptables -A INPUT -s 10.78.0.1 -p icmp -j DROP' 10.78.0.2 routed
 
 # ---- healthy, with noise ----
 healthy "unrelated iptables rules" 'ip netns exec $H sh -c "iptables -A INPUT -p tcp --dport 22 -j DROP && iptables -A FORWARD -s 192.0.2.0/24 -j DROP" && ip netns exec $B iptables -A INPUT -p tcp --dport 23 -j REJECT'
@@ -196,6 +200,20 @@ healthy "jumbo MTU and a second bridge" 'for l in va vb vc br0; do ip -n $H link
 healthy "ebtables and arptables rules for others" 'ip netns exec $H ebtables -A FORWARD -p IPv6 -j DROP && ip netns exec $B arptables-legacy -A INPUT -s 192.0.2.1 -j DROP'
 healthy "Docker-like chains, br_netfilter off" 'ip netns exec $H sh -c "sysctl -qw net.bridge.bridge-nf-call-iptables=0 && iptables -N DOCKER-USER && iptables -A FORWARD -j DOCKER-USER && iptables -P FORWARD DROP"'
 healthy "through a router" 'true' 10.78.0.2 routed
+healthy "through a masquerading router" 'ip -n $T route del default && ip netns exec $R iptables -t nat -A POSTROUTING -o eth1 -j MASQUERADE' 10.78.0.2 routed
+
+# ---- NAT: a packet that leaves a hook under other addresses did not die there ----
+if wanted DNAT; then
+	new_lab
+	ip netns exec "$H" iptables -t nat -A PREROUTING -d "$DST" -j DNAT --to-destination "$NET.3"
+	run_nst trace --from "$A" --to "$DST" --count 2 --interval 200
+	[ "$RC" -eq 1 ] && pass "DNAT elsewhere: exit 1" || fail "DNAT elsewhere: exit $RC, expected 1"
+	expect_out "DNAT elsewhere: verdict" "verdict: nat-rewrite"
+	expect_out "DNAT elsewhere: the rewrite, from the events" "and left it as $NET.1 > $NET.3 (NAT)"
+	expect_out "DNAT elsewhere: why the rewritten packet died" "net.ipv4.ip_forward = 0 in $H"
+	expect_no_out "DNAT elsewhere: no firewall blamed" "no chain read there could have"
+	drop_lab
+fi
 
 # ---- a failed read never becomes a confident verdict ----
 # The same faults, with the audit's reads made to fail (NSTRACE_TEST_FAIL_READ,

@@ -557,6 +557,37 @@ static void test_gateway(void)
 	run(&s);
 	expect(&s, "gateway-forwarding-off", 1);
 	fix0_is(&s, "ip netns exec lab-ns2 sysctl -w net.ipv4.ip_forward=1");
+
+	/*
+	 * The gateway forwards (out of its ifindex 7), but a reply arriving there
+	 * for ns1 is refused. Its output lookup from the target's address (which it
+	 * does not have) is refused too, always: that one must not count.
+	 */
+	for (int refused = 0; refused <= 1; refused++) {
+		audited(&s, refused ? "gateway's way back refused" : "gateway: only an output lookup from a foreign address fails", 2);
+		s.flow.dst.s_addr = inet_addr("10.9.0.2");
+		for (int seq = 1; seq <= 3; seq++) {
+			uint64_t t0 = (uint64_t)seq * 100 * MS;
+
+			seen(&s, echo(NSTRACE_ICMP_ECHO, "10.200.0.1", "10.9.0.2", seq), END(1), EG, t0);
+			seen(&s, echo(NSTRACE_ICMP_ECHO, "10.200.0.1", "10.9.0.2", seq), PORT(1), IN, t0 + 10000);
+			seen(&s, echo(NSTRACE_ICMP_ECHO, "10.200.0.1", "10.9.0.2", seq), PORT(2), EG, t0 + 20000);
+			seen(&s, echo(NSTRACE_ICMP_ECHO, "10.200.0.1", "10.9.0.2", seq), END(2), IN, t0 + 30000);
+		}
+		r = route(&s, HOST_INO + 1, "10.200.0.1", "10.9.0.2", 0, 0);
+		r->gateway.s_addr = inet_addr("10.200.0.2");
+		s.ns[2].ip_forward = 1;
+		s.links[END(2)].conf.forwarding = 1;
+		route(&s, HOST_INO + 2, "10.200.0.1", "10.9.0.2", 2, 0)->oif = 7;
+		route(&s, HOST_INO + 2, "10.9.0.2", "10.200.0.1", 0, ENETUNREACH);
+		route(&s, HOST_INO + 2, "10.9.0.2", "10.200.0.1", 7, refused ? EINVAL : 0);
+		run(&s);
+		if (refused)
+			expect(&s, "gateway-no-route-back", 1);
+		else
+			CHECK(strcmp(s.v.id, "gateway-no-route-back") != 0,
+			      "gateway: only an output lookup from a foreign address fails: no gateway-no-route-back");
+	}
 }
 
 /* ---- a failed read, and what else is wrong ---- */

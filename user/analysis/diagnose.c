@@ -50,7 +50,11 @@ static int examine(const struct evidence *e, const struct packet *p, const char 
 		   struct verdict *v)
 {
 	struct verdict generic;
-	int r = rule_drop(e, p, what, v);
+	int r;
+
+	if (rule_nat_rewrite(e, p, what, v))
+		return 1;
+	r = rule_drop(e, p, what, v);
 
 	if (r > 0)
 		return 1;
@@ -81,12 +85,23 @@ static int examine(const struct evidence *e, const struct packet *p, const char 
 static int unanswered(const struct evidence *e, const struct packet *p, struct verdict *v)
 {
 	const struct plan *pl = e->plan;
-	int r = rule_drop(e, p, "echo request", v);
+	int r;
 
+	if (rule_nat_rewrite(e, p, "echo request", v))
+		return 1;
+	r = rule_drop(e, p, "echo request", v);
 	if (r > 0)
 		return 1;
-	if (pl->via_gateway)
-		return rule_gateway(e, v) || r < 0;
+	/* Beyond a gateway that passed it on: the target's own reasons to stay silent. */
+	if (pl->via_gateway) {
+		if (rule_gateway(e, v) || r < 0)
+			return 1;
+		if (pl->target < 0 || !reached(p, pl->target))
+			return 0;
+		add_line(v, "event: the echo request reached %s in %s through the gateway; no reply left it",
+			 e->topo->ifs[pl->target].name, e->topo->ifs[pl->target].ns_label);
+		return rule_echo_unanswered(e, v);
+	}
 	return r < 0 || rule_echo_unanswered(e, v) || rule_no_reply(e, p, v);
 }
 

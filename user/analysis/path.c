@@ -166,6 +166,30 @@ static int pick_out_port(const struct topo *t, const struct sightings *s, int br
 	return best;
 }
 
+/*
+ * Routed on: after arriving at x, the packet left by another interface of
+ * the same namespace (seen leaving it, or arriving at the far end of its
+ * cable); the first such after the arrival, -1 if none.
+ */
+static int routed_out(const struct topo *t, const struct sightings *s, int x)
+{
+	int best = -1;
+	uint64_t best_ts = 0;
+
+	for (int i = 0; i < t->n; i++) {
+		uint64_t ts = s->eg_ts[i] ? s->eg_ts[i] : t->ifs[i].peer >= 0 ? s->in_ts[t->ifs[i].peer] : 0;
+
+		if (i == x || t->ifs[i].netns_ino != t->ifs[x].netns_ino || t->ifs[i].role == TOPO_BRIDGE ||
+		    t->ifs[i].master >= 0 || !ts || ts < s->in_ts[x])
+			continue;
+		if (best < 0 || ts < best_ts) {
+			best = i;
+			best_ts = ts;
+		}
+	}
+	return best;
+}
+
 static int walk_origin(const struct topo *t, const struct sightings *s, const struct packet *p,
 		       int *leaving)
 {
@@ -233,8 +257,12 @@ void path_walk(const struct topo *t, const struct nstrace_event *ev, struct pack
 				next = ifc->peer;
 				leaving = 0;
 			}
-		} else if (cur == target || ifc->role == TOPO_ENDPOINT) {
+		} else if (cur == target) {
 			break;
+		} else if (ifc->role == TOPO_ENDPOINT || ifc->role == TOPO_OTHER) {
+			/* A namespace that routes it on (a gateway): out of its other link. */
+			next = routed_out(t, &s, cur);
+			leaving = 1;
 		} else if (ifc->role == TOPO_PORT && ifc->master >= 0) {
 			int bridge = ifc->master;
 
@@ -304,7 +332,7 @@ const char *path_str(const struct topo *t, const struct packet *p, char *buf, in
 			break;
 		if (ifc->role == TOPO_ENDPOINT && i == 0)
 			off += snprintf(buf + off, size - off, "%s (%s%s)", ns, ifc->name, mark);
-		else if (ifc->role == TOPO_ENDPOINT && i == p->nhops - 1)
+		else if (ifc->role == TOPO_ENDPOINT)
 			off += snprintf(buf + off, size - off, "%s%s (%s)", ifc->name, mark, ns);
 		else
 			off += snprintf(buf + off, size - off, "%s%s", ifc->name, mark);

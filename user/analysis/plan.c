@@ -90,9 +90,17 @@ void plan_make(const struct evidence *e, struct plan *p)
 	p->src_in = plan_route(e, s->netns_ino, p->dst, p->src_addr, s->ifindex);
 	if (p->via_gateway && p->hop >= 0) {
 		p->fwd = plan_route(e, t->ifs[p->hop].netns_ino, p->src_addr, p->dst, t->ifs[p->hop].ifindex);
-		p->back = plan_route(e, t->ifs[p->hop].netns_ino, p->dst, p->src_addr, 0);
+		/* As the audit made it: the reply arriving where the request left, else a plain output lookup. */
+		if (p->fwd && p->fwd->answered && !p->fwd->err && p->fwd->oif > 0)
+			p->back = plan_route(e, t->ifs[p->hop].netns_ino, p->dst, p->src_addr, p->fwd->oif);
+		else
+			p->back = plan_route(e, t->ifs[p->hop].netns_ino, (struct in_addr){ 0 }, p->src_addr, 0);
 	} else if (p->target >= 0) {
 		p->in = plan_route(e, t->ifs[p->target].netns_ino, p->src_addr, p->dst, t->ifs[p->target].ifindex);
 		p->back = plan_route(e, t->ifs[p->target].netns_ino, p->dst, p->src_addr, 0);
+	}
+	if (p->target >= 0) {
+		p->t_in = plan_route(e, t->ifs[p->target].netns_ino, p->src_addr, p->dst, t->ifs[p->target].ifindex);
+		p->t_back = plan_route(e, t->ifs[p->target].netns_ino, p->dst, p->src_addr, 0);
 	}
 }

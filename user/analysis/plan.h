@@ -29,6 +29,7 @@ struct plan {
 	const struct route_fact *in;	/* the target's input lookup for the request (rp_filter) */
 	const struct route_fact *fwd;	/* the gateway's input lookup: does it forward? */
 	const struct route_fact *src_in; /* the source's input lookup for the reply */
+	const struct route_fact *t_in, *t_back;	/* the target's input lookup and route back (also beyond a gateway) */
 };
 
 void plan_make(const struct evidence *e, struct plan *p);

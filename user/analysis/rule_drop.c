@@ -185,7 +185,9 @@ int rule_drop(const struct evidence *e, const struct packet *p, const char *what
 	/* A port that is not forwarding: the bridge being down disables every port. */
 	if (!strcmp(s.reason, "BRIDGE_INGRESS_STP_STATE") && e->plan && rule_bridge_down(e, NULL, what, v))
 		return 1;
-	if ((!strcmp(s.reason, "IP_INADDRERRORS") || !strcmp(s.reason, "IP_INNOROUTES")) && e->plan && rule_gateway(e, v))
+	/* ip_error: the route lookup refused it (unreachable, no forwarding; a blackhole says NOT_SPECIFIED). */
+	if ((!strcmp(s.reason, "IP_INADDRERRORS") || !strcmp(s.reason, "IP_INNOROUTES") || !strcmp(s.func, "ip_error")) &&
+	    e->plan && rule_gateway(e, v))
 		return 1;
 	/* Whatever the reason's name, the dropping device's own state may say why. */
 	if (s.dev >= 0 && e->plan && rule_mtu(e, p, s.dev, v))

@@ -60,6 +60,7 @@ int rule_gateway(const struct evidence *e, struct verdict *v)
 	const struct topo_if *g;
 	const struct ns_state *ns;
 	const struct link_state *l;
+	const struct block_fact *b;
 	char dst[16], src[16];
 
 	if (!p->via_gateway)
@@ -97,6 +98,9 @@ int rule_gateway(const struct evidence *e, struct verdict *v)
 	if (p->back && p->back->answered && p->back->err) {
 		add_line(v, "state: %s's route back to %s: %s", g->ns_label, src, strerror(p->back->err));
 		set_cause(v, "gateway-no-route-back", 1, "the gateway %s has no route back to %s", g->ns_label, src);
+		b = refusing_block(e, g->netns_ino, p->dst, p->src_addr);
+		if (b)
+			block_lines_fix(e, b, g->ns_label, v);
 		return 1;
 	}
 	return 0;

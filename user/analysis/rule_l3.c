@@ -241,7 +241,7 @@ int rule_echo_unanswered(const struct evidence *e, struct verdict *v)
 		return 0;
 	t = &e->topo->ifs[p->target];
 	ip_str(p->src_addr.s_addr, a, sizeof(a));
-	if (p->in && p->in->answered && p->in->err == EXDEV) {
+	if (p->t_in && p->t_in->answered && p->t_in->err == EXDEV) {
 		const struct ns_state *ns = ns_of(e, t->netns_ino);
 
 		add_line(v, "state: %s's input lookup for %s arriving on %s fails the reverse-path check (EXDEV)",
@@ -252,9 +252,9 @@ int rule_echo_unanswered(const struct evidence *e, struct verdict *v)
 			fix_rp_loose(v, ref_of(e, t->netns_ino), ns->all.rp_filter);
 		return 1;
 	}
-	if (!p->back || !p->back->answered || !p->back->err)
+	if (!p->t_back || !p->t_back->answered || !p->t_back->err)
 		return 0;
-	add_line(v, "state: %s's route lookup back to %s: %s", t->ns_label, a, strerror(p->back->err));
+	add_line(v, "state: %s's route lookup back to %s: %s", t->ns_label, a, strerror(p->t_back->err));
 	set_cause(v, "target-no-route-back", 1, "%s has no route back to %s, so it cannot answer an echo request",
 		  t->ns_label, a);
 	b = refusing_block(e, t->netns_ino, p->dst, p->src_addr);
@@ -275,7 +275,24 @@ int rule_echo_unanswered(const struct evidence *e, struct verdict *v)
 		snprintf(net, sizeof(net), "%s/%d", ip_str(c.net.s_addr, ip, sizeof(ip)), c.prefixlen);
 		fix_revert(v, verdict_fix(v, ref, "restores the connected route", ARGV("ip", "route", "add", net, "dev", t->name)),
 			   ref, ARGV("ip", "route", "del", net, "dev", t->name));
-		break;
+		return 1;
+	}
+	/* Beyond a gateway: the way back is through the gateway's address on the target's own link. */
+	if (p->via_gateway && p->hop >= 0 && t->peer >= 0 && e->topo->ifs[t->peer].netns_ino == e->topo->ifs[p->hop].netns_ino) {
+		const struct link_state *sl = plan_link(e, p->src);
+		struct in_addr via = plan_addr(e, t->peer);
+		const struct ns_ref *ref = ref_of(e, t->netns_ino);
+		char net[32], ip[16], gw[16];
+		int len = sl && sl->naddrs ? sl->prefixlens[0] : 32;
+		uint32_t mask = len ? ~0u << (32 - len) : 0;
+
+		if (!via.s_addr)
+			return 1;
+		snprintf(net, sizeof(net), "%s/%d", ip_str(htonl(ntohl(p->src_addr.s_addr) & mask), ip, sizeof(ip)), len);
+		ip_str(via.s_addr, gw, sizeof(gw));
+		fix_revert(v, verdict_fix(v, ref, "routes the source's subnet back through the gateway",
+					  ARGV("ip", "route", "add", net, "via", gw)),
+			   ref, ARGV("ip", "route", "del", net, "via", gw));
 	}
 	return 1;
 }

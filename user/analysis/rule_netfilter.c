@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "analysis/drop_site.h"
+#include "analysis/drops.h"
 #include "analysis/fixes.h"
 #include "analysis/plan.h"
 #include "model/packet.h"
@@ -202,4 +203,74 @@ int netfilter_drop(const struct evidence *e, const struct packet *p, const struc
 		return p->key.proto == NSTRACE_PROTO_ICMP ? bridged_ipv4(e, s, known ? &b : NULL, known, what, v) :
 							     bridged_arp(e, s, known ? &b : NULL, known, what, v);
 	return local_drop(e, p, s, known ? &b : NULL, known, what, v);
+}
+
+/*
+ * The packet that left hook h of namespace ino as a rewrite of p: same
+ * kind, id and sequence, other addresses, first seen leaving that hook just
+ * after p entered it. NAT (DNAT in PREROUTING or OUTPUT, SNAT/masquerade in
+ * POSTROUTING) gives it a new key, so p "entered and never left".
+ */
+static const struct packet *rewritten_as(const struct evidence *e, const struct packet *p, const struct nstrace_event *in)
+{
+	for (int i = 0; i < e->pl->n; i++) {
+		const struct packet *q = &e->pl->pkts[i];
+		const struct nstrace_event *first;
+
+		if (q == p || !q->nevents || q->key.proto != p->key.proto || q->key.type != p->key.type ||
+		    q->key.id != p->key.id || q->key.seq != p->key.seq ||
+		    (q->key.saddr == p->key.saddr && q->key.daddr == p->key.daddr))
+			continue;
+		first = &e->ev[q->events[0]];
+		if (first->source == NSTRACE_SRC_NF && first->nf_edge == NSTRACE_NF_LAST && first->nf_hook == in->nf_hook &&
+		    first->netns_ino == in->netns_ino && first->ts_ns >= in->ts_ns && first->ts_ns - in->ts_ns < 1000000)
+			return q;
+	}
+	return NULL;
+}
+
+int rule_nat_rewrite(const struct evidence *e, const struct packet *p, const char *what, struct verdict *v)
+{
+	const struct nstrace_event *in = nf_hook_died(e, p), *drop;
+	const struct packet *q;
+	const struct ns_state *dns;
+	char a[16], b[16], c[16], d[16], reason[64], func[96], newwhat[80];
+	const char *ns;
+	int dnat, r;
+
+	if (!in || !e->pl || !(q = rewritten_as(e, p, in)))
+		return 0;
+	ns = label_of(e, in->netns_ino);
+	dnat = q->key.daddr != p->key.daddr;
+	ip_str(p->key.saddr, a, sizeof(a));
+	ip_str(p->key.daddr, b, sizeof(b));
+	ip_str(q->key.saddr, c, sizeof(c));
+	ip_str(q->key.daddr, d, sizeof(d));
+	add_line(v, "event: the %s entered netfilter %s in %s as %s > %s and left it as %s > %s (NAT)", what,
+		 nf_hook_name(in->nf_hook), ns, a, b, c, d);
+	/* The rewritten packet is judged as any other: a firewall that dropped it is named as usual. */
+	snprintf(newwhat, sizeof(newwhat), "rewritten %s", what);
+	r = rule_drop(e, q, newwhat, v);
+	if (r > 0)
+		return 1;
+	drop = first_drop(e, q);
+	if (r == 0)
+		describe_last_hop(e, q, v, newwhat);
+	if (drop) {
+		drop_reason_str(e->nm, drop->drop_reason, reason, sizeof(reason));
+		drop_location_func(e->nm, drop->location, func, sizeof(func));
+		dns = ns_of(e, drop->netns_ino);
+		if (dns && dns->ip_forward == 0 && (!strcmp(reason, "IP_INADDRERRORS") || !strcmp(reason, "IP_INNOROUTES")))
+			add_line(v, "state: net.ipv4.ip_forward = 0 in %s: it routes nothing", label_of(e, drop->netns_ino));
+		set_cause(v, "nat-rewrite", 1, "NAT in %s rewrote the %s's %s to %s, and the kernel dropped the rewritten packet (%s at %s)",
+			  ns, what, dnat ? "destination" : "source", dnat ? d : c, reason, func);
+	} else {
+		set_cause(v, "nat-rewrite", 0, "NAT in %s rewrote the %s's %s to %s; where the rewritten packet went, the events do not show",
+			  ns, what, dnat ? "destination" : "source", dnat ? d : c);
+	}
+	verdict_inspect(v, ref_of(e, in->netns_ino), "shows the NAT rules of iptables, nft backend or legacy",
+			ARGV("iptables", "-t", "nat", "-S"));
+	verdict_inspect(v, ref_of(e, in->netns_ino), "shows nftables' chains, those of type nat among them",
+			ARGV("nft", "list", "ruleset"));
+	return 1;
 }

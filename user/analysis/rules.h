@@ -41,6 +41,9 @@ const struct packet *on_wire(const struct evidence *e, int proto, int type, uint
 int rule_drop(const struct evidence *e, const struct packet *p, const char *what,
 	      struct verdict *v);
 
+/* The packet left a netfilter hook under other addresses (NAT): what became of the rewritten one. */
+int rule_nat_rewrite(const struct evidence *e, const struct packet *p, const char *what, struct verdict *v);
+
 int rule_links(const struct evidence *e, const struct packet *p, const char *what,
 	       int from, int to, struct verdict *v);
 

@@ -169,8 +169,17 @@ static void flow_lookups(struct audit_request *rq, struct state *st, const struc
 		int gw = owner_of(t, st, out->gateway);
 
 		if (gw >= 0) {
-			lookup(rq, st, t->ifs[gw].netns_ino, src, f->dst, t->ifs[gw].ifindex);
-			lookup(rq, st, t->ifs[gw].netns_ino, f->dst, src, 0);
+			const struct route_fact *fwd = lookup(rq, st, t->ifs[gw].netns_ino, src, f->dst, t->ifs[gw].ifindex);
+
+			/*
+			 * The way back through the gateway: the reply arrives on the interface it
+			 * forwarded by and is routed like any forwarded packet (an output lookup from
+			 * the target's address, which the gateway does not have, is refused).
+			 */
+			if (fwd && fwd->answered && !fwd->err && fwd->oif > 0)
+				lookup(rq, st, t->ifs[gw].netns_ino, f->dst, src, fwd->oif);
+			else
+				lookup(rq, st, t->ifs[gw].netns_ino, (struct in_addr){ 0 }, src, 0);
 		}
 		/* Who else on the bridge could forward there: a better gateway, if the one named is wrong. */
 		for (int i = 0; i < t->n; i++)

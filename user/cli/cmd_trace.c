@@ -368,12 +368,17 @@ static int trace_parts(const struct trace_opts *o, const struct discovery *d, st
 								 d->topo.ifs[i].ifindex };
 	}
 	for (int i = 0; i < d->nns; i++) {
-		int holds_bridge = d->ns[i].ref.ino == d->topo.ifs[d->bridge].netns_ino;
+		int holds_bridge = d->ns[i].ref.ino == d->topo.ifs[d->bridge].netns_ino, nifs = 0;
+		unsigned int hooks = holds_bridge ? OBSERVE_NF_BRIDGE_HOOKS : OBSERVE_NF_ENDPOINT_HOOKS;
 
 		if (!ns_matches(&d->ns[i].ref, o->only_ns))
 			continue;
-		tp->nf[tp->nnf++] = (struct observe_nf){ d->ns[i].fd, holds_bridge ? OBSERVE_NF_BRIDGE_HOOKS :
-										  OBSERVE_NF_ENDPOINT_HOOKS };
+		/* Two interfaces on the way: it may route between them (a gateway), so its forwarding hooks too. */
+		for (int j = 0; j < d->topo.n; j++)
+			nifs += d->topo.ifs[j].netns_ino == d->ns[i].ref.ino;
+		if (!holds_bridge && nifs > 1)
+			hooks |= OBSERVE_NF_BRIDGE_HOOKS;
+		tp->nf[tp->nnf++] = (struct observe_nf){ d->ns[i].fd, hooks };
 	}
 	return 0;
 }

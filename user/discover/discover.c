@@ -319,20 +319,73 @@ static void add_elsewhere(struct walk *w, int ns, int ifindex)
 {
 	struct discovery *d = w->d;
 	struct nl_link end, peer;
-	int idx, pns, pidx, c;
+	int idx, pns, pidx, c, bridge_side;
 
 	if (walk_link(w, ns, ifindex, &end) || (idx = walk_add_if(d, ns, &end, TOPO_ENDPOINT)) < 0)
 		return;
 	d->elsewhere = idx;
 	walk_fill_addrs(w, ns);
 	if (strcmp(end.kind, "veth") || end.link_netnsid < 0 || (c = walk_resolve_nsid(w, ns, end.link_netnsid)) < 0 ||
-	    (pns = walk_add_cand(d, &w->cat.c[c])) < 0 || walk_link(w, pns, end.link, &peer) ||
-	    (pidx = walk_add_if(d, pns, &peer, TOPO_PORT)) < 0)
+	    (pns = walk_add_cand(d, &w->cat.c[c])) < 0 || walk_link(w, pns, end.link, &peer))
 		return;
-	/* Where it would have to be for the source to reach it: a port of the source's bridge. */
-	d->topo.ifs[pidx].master = d->bridge;
+	bridge_side = d->ns[pns].ref.ino == d->topo.ifs[d->bridge].netns_ino;
+	if ((pidx = walk_add_if(d, pns, &peer, bridge_side ? TOPO_PORT : TOPO_OTHER)) < 0)
+		return;
+	/*
+	 * In the bridge's namespace, it is where it would have to be for the source
+	 * to reach it: a port of the source's bridge. Elsewhere (a router's second
+	 * link, say) it is a link of that namespace, reached by routing.
+	 */
+	if (bridge_side)
+		d->topo.ifs[pidx].master = d->bridge;
 	d->topo.ifs[pidx].peer = idx;
 	d->topo.ifs[idx].peer = pidx;
+}
+
+/*
+ * A veth of namespace ns, outside the topology, whose far end has dst; 1 if
+ * found and added. In the bridge's namespace that is a port detached (or
+ * moved to another bridge); in another's, a link it routes over.
+ */
+static int behind_veth(struct walk *w, int ns, struct in_addr dst)
+{
+	struct discovery *d = w->d;
+	struct nl_link *links = NULL;
+	struct nl *nl;
+	int n, found = 0;
+
+	if (walk_nl(w, ns, &nl) || (n = nl_link_dump(nl, &links)) < 0)
+		return 0;
+	for (int i = 0; i < n && !found; i++) {
+		int c, far, ifindex;
+
+		if (strcmp(links[i].kind, "veth") || topo_find(&d->topo, d->ns[ns].ref.ino, links[i].ifindex) >= 0 ||
+		    links[i].link_netnsid < 0 || (c = walk_resolve_nsid(w, ns, links[i].link_netnsid)) < 0 ||
+		    (ifindex = addr_in(w, -1, c, dst)) != links[i].link || (far = walk_add_cand(d, &w->cat.c[c])) < 0)
+			continue;
+		add_elsewhere(w, far, ifindex);
+		found = 1;
+	}
+	free(links);
+	return found;
+}
+
+/*
+ * One veth away from what was found: the bridge's namespace first, then the
+ * others. Looked at before any other namespace, because other namespaces on
+ * the machine (other labs) may hold the same address.
+ */
+static int find_connected(struct walk *w, struct in_addr dst)
+{
+	struct discovery *d = w->d;
+	int host = d->if_ns[d->bridge], known = d->nns;
+
+	if (behind_veth(w, host, dst))
+		return 1;
+	for (int i = 0; i < known; i++)
+		if (i != host && behind_veth(w, i, dst))
+			return 1;
+	return 0;
 }
 
 /* The namespace that has dst although nothing on the bridge does (a port detached, say). */
@@ -341,7 +394,7 @@ static void find_elsewhere(struct walk *w, struct in_addr dst)
 	struct discovery *d = w->d;
 	int ifindex, ns;
 
-	if (topo_find_addr(&d->topo, dst) >= 0)
+	if (topo_find_addr(&d->topo, dst) >= 0 || find_connected(w, dst))
 		return;
 	for (int i = 0; i < d->nns; i++) {
 		if ((ifindex = addr_in(w, i, -1, dst))) {

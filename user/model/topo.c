@@ -14,7 +14,7 @@ int topo_find_addr(const struct topo *t, struct in_addr addr)
 {
 	for (int i = 0; i < t->n; i++)
 		if (t->ifs[i].addr.s_addr && t->ifs[i].addr.s_addr == addr.s_addr &&
-		    (t->ifs[i].role == TOPO_ENDPOINT || t->ifs[i].role == TOPO_BRIDGE))
+		    t->ifs[i].role != TOPO_PORT)
 			return i;
 	return -1;
 }

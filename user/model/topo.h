@@ -61,7 +61,7 @@ struct topo {
 };
 
 int topo_find(const struct topo *t, uint32_t netns_ino, int ifindex);
-/* The endpoint or bridge interface that owns addr, -1 if none. */
+/* The interface that owns addr (an endpoint, a bridge or a routed link; never a port), -1 if none. */
 int topo_find_addr(const struct topo *t, struct in_addr addr);
 /* The label of the namespace with this inode, or NULL. */
 const char *topo_ns_label(const struct topo *t, uint32_t ino);

@@ -329,7 +329,12 @@ static void drops(struct story *s)
 		if (seen)
 			continue;	/* the same place again: said once */
 		snprintf(where_seen[said++], sizeof(where_seen[0]), "%s", where);
-		if (f.hook)
+		if (f.hook && !f.drop)
+			say(s, "[%d] %s entered netfilter %s in %s and never left it under these addresses, but the kernel "
+			    "reported no drop: NAT rewriting it (it goes on as another packet) or a queue taking it looks "
+			    "like this.", i + 1, pkt_describe(&s->o->ev[p->events[0]], desc, sizeof(desc)),
+			    nf_hook_name(f.hook->nf_hook), event_ns(s->o, e->netns_ino, nsb, sizeof(nsb)));
+		else if (f.hook)
 			say(s, "[%d] %s entered netfilter %s in %s and never left it: a rule or the policy of that chain "
 			    "dropped it%s%s%s%s.", i + 1, pkt_describe(&s->o->ev[p->events[0]], desc, sizeof(desc)),
 			    nf_hook_name(f.hook->nf_hook), event_ns(s->o, e->netns_ino, nsb, sizeof(nsb)),

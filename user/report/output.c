@@ -223,7 +223,7 @@ static void print_fate(struct textout *tx, const struct observed *o, const struc
 			fprintf(tx->f, ": %s at %s", drop_reason_str(o->nm, f.drop->drop_reason, reason, sizeof(reason)),
 				drop_location_func(o->nm, f.drop->location, loc, sizeof(loc)));
 		else
-			fprintf(tx->f, ": entered the hook and never left it");
+			fprintf(tx->f, ": entered the hook and never left it (no drop reported: NAT or a queue looks the same)");
 		fprintf(tx->f, "\n");
 	} else {
 		fprintf(tx->f, "    path: %s   %s\u2717 not delivered%s\n", path, tx_c(tx, TX_RED), tx_c(tx, TX_RESET));
