@@ -145,6 +145,7 @@ case_fault "port detached" port-detached 'ip -n $H link set vb nomaster'
 case_fault "port on another bridge" port-detached 'ip -n $H link add br2 type bridge && ip -n $H link set br2 up && ip -n $H link set vb master br2'
 case_fault "port disabled" port-not-forwarding 'bridge -n $H link set dev vb state 0'
 case_fault "ports isolated" ports-isolated 'bridge -n $H link set dev va isolated on && bridge -n $H link set dev vb isolated on'
+case_fault "proxy ARP on the target's port" port-proxy-arp 'ip -n $H link set vb type bridge_slave proxy_arp on'
 case_fault "broadcast flood off" port-broadcast-off 'bridge -n $H link set dev vb bcast_flood off'
 # Re-enslaving forgets what the port had learned (B sends IPv6 solicitations as soon as it is up).
 case_fault "unknown unicast not flooded" port-unicast-off 'ip -n $H link set vb nomaster && ip -n $H link set vb master br0 && bridge -n $H link set dev vb learning off flood off'

@@ -321,6 +321,29 @@ static void test_l2(void)
 	expect(&s, "port-unicast-off", 1);
 	fix0_is(&s, "ip netns exec lab-host bridge link set dev veth-br2 flood on");
 
+	/* proxy_arp on the target's port: no ARP is flooded to it, and the bridge's table does not know the target. */
+	for (int known = 0; known <= 1; known++) {
+		audited(&s, known ? "port proxy_arp, the bridge knows the target" : "port proxy_arp", 2);
+		reqs_waiting(&s);
+		arp_to_bridge(&s, 100 * MS);
+		s.links[PORT(2)].port.proxyarp = 1;
+		if (known) {
+			struct neigh_fact *n = &s.st.neigh[s.st.nneigh++];
+
+			*n = (struct neigh_fact){ .ns_ino = HOST_INO, .ifindex = BR_IFINDEX, .has_lladdr = 1, .state = 0x02 };
+			n->addr.s_addr = inet_addr("10.200.0.2");
+			memcpy(n->lladdr, s.t.ifs[END(2)].mac, 6);
+		}
+		routed_on_link(&s);
+		run(&s);
+		if (!known) {
+			expect(&s, "port-proxy-arp", 1);
+			fix0_is(&s, "ip netns exec lab-host ip link set dev veth-br2 type bridge_slave proxy_arp off");
+		} else {
+			CHECK(strcmp(s.v.id, "port-proxy-arp") != 0, "port proxy_arp, the bridge knows the target: not blamed");
+		}
+	}
+
 	audited(&s, "FDB to the wrong port", 3);
 	for (int seq = 1; seq <= 3; seq++) {
 		req_to_bridge(&s, seq, (uint64_t)seq * 100 * MS);

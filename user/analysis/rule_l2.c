@@ -94,6 +94,18 @@ static const struct fdb_fact *fdb_entry(const struct evidence *e, uint32_t ino, 
 	return NULL;
 }
 
+/* The bridge's namespace has a usable neighbour entry for addr (proxy ARP answers from it). */
+static int bridge_neighbour(const struct evidence *e, uint32_t ino, struct in_addr addr)
+{
+	for (int i = 0; e->st && i < e->st->nneigh; i++) {
+		const struct neigh_fact *n = &e->st->neigh[i];
+
+		if (n->ns_ino == ino && n->addr.s_addr == addr.s_addr && n->has_lladdr)
+			return 1;
+	}
+	return 0;
+}
+
 static int port_flag_fix(const struct evidence *e, const struct topo_if *port, const char *flag, struct verdict *v)
 {
 	const struct ns_ref *ref = ref_of(e, port->netns_ino);
@@ -132,6 +144,22 @@ int rule_port_delivery(const struct evidence *e, const struct packet *p, const c
 		set_cause(v, "port-broadcast-off", 1, "%s does not take broadcasts (bcast_flood off), so the %s never reaches %s",
 			  port->name, what, hop->ns_label);
 		return port_flag_fix(e, port, "bcast_flood", v);
+	}
+	if (broadcast && lp->port.proxyarp == 1 && !bridge_neighbour(e, port->netns_ino, pl->nexthop)) {
+		char a[16];
+		const struct ns_ref *ref = ref_of(e, port->netns_ino);
+
+		ip_str(pl->nexthop.s_addr, a, sizeof(a));
+		describe_last_hop(e, p, v, what);
+		add_line(v, "state: bridge port %s has proxy_arp on; %s's neighbour table has no entry for %s", port->name,
+			 e->topo->ifs[pl->bridge].ns_label, a);
+		set_cause(v, "port-proxy-arp", 1,
+			  "%s has proxy_arp on: the bridge floods no ARP to it and answers for it only from its own neighbour table, which does not know %s",
+			  port->name, a);
+		fix_revert(v, verdict_fix(v, ref, "lets the bridge flood ARP requests to the port again",
+					  ARGV("ip", "link", "set", "dev", port->name, "type", "bridge_slave", "proxy_arp", "off")),
+			   ref, ARGV("ip", "link", "set", "dev", port->name, "type", "bridge_slave", "proxy_arp", "on"));
+		return 1;
 	}
 	if (broadcast)
 		return 0;
