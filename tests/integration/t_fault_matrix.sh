@@ -146,6 +146,7 @@ case_fault "port on another bridge" port-detached 'ip -n $H link add br2 type br
 case_fault "port disabled" port-not-forwarding 'bridge -n $H link set dev vb state 0'
 case_fault "ports isolated" ports-isolated 'bridge -n $H link set dev va isolated on && bridge -n $H link set dev vb isolated on'
 case_fault "proxy ARP on the target's port" port-proxy-arp 'ip -n $H link set vb type bridge_slave proxy_arp on'
+case_fault "locked port, source not authorised" port-locked 'bridge -n $H link set dev va locked on && bridge -n $H fdb del $(ip -n $A -br link show eth0 | awk "{print \$3}") dev va master'
 case_fault "broadcast flood off" port-broadcast-off 'bridge -n $H link set dev vb bcast_flood off'
 # Re-enslaving forgets what the port had learned (B sends IPv6 solicitations as soon as it is up).
 case_fault "unknown unicast not flooded" port-unicast-off 'ip -n $H link set vb nomaster && ip -n $H link set vb master br0 && bridge -n $H link set dev vb learning off flood off'

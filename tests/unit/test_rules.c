@@ -344,6 +344,30 @@ static void test_l2(void)
 		}
 	}
 
+	/* A locked port drops the source's ARP request: its MAC is not authorised there (or it is, and that is not it). */
+	for (int authorised = 0; authorised <= 1; authorised++) {
+		audited(&s, authorised ? "locked port, MAC authorised" : "locked port", 2);
+		reqs_waiting(&s);
+		seen(&s, arp_req(), END(1), EG, 100 * MS);
+		seen(&s, arp_req(), PORT(1), IN, 100 * MS + 10000);
+		dropped(&s, arp_req(), HOST_INO, ifindex_of(&s, PORT(1)), REASON_UNKNOWN, 0x7000, 100 * MS + 11000);
+		s.links[PORT(1)].port.locked = 1;
+		if (authorised) {
+			s.st.fdb[0] = (struct fdb_fact){ .ns_ino = HOST_INO, .port_ifindex = ifindex_of(&s, PORT(1)),
+							  .bridge_ifindex = BR_IFINDEX, .state = 0x80 };
+			memcpy(s.st.fdb[0].mac, s.t.ifs[END(1)].mac, 6);
+			s.st.nfdb = 1;
+		}
+		routed_on_link(&s);
+		run(&s);
+		if (!authorised) {
+			expect(&s, "port-locked", 1);
+			fix0_is(&s, "ip netns exec lab-host bridge fdb replace 02:00:00:00:00:01 dev veth-br1 master static");
+		} else {
+			CHECK(strcmp(s.v.id, "port-locked") != 0, "locked port, MAC authorised: not blamed");
+		}
+	}
+
 	audited(&s, "FDB to the wrong port", 3);
 	for (int seq = 1; seq <= 3; seq++) {
 		req_to_bridge(&s, seq, (uint64_t)seq * 100 * MS);

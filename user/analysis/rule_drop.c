@@ -189,6 +189,8 @@ int rule_drop(const struct evidence *e, const struct packet *p, const char *what
 	if ((!strcmp(s.reason, "IP_INADDRERRORS") || !strcmp(s.reason, "IP_INNOROUTES") || !strcmp(s.func, "ip_error")) &&
 	    e->plan && rule_gateway(e, v))
 		return 1;
+	if (s.dev >= 0 && rule_port_locked(e, s.dev, v))
+		return 1;
 	/* Whatever the reason's name, the dropping device's own state may say why. */
 	if (s.dev >= 0 && e->plan && rule_mtu(e, p, s.dev, v))
 		return 1;

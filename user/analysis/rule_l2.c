@@ -271,3 +271,39 @@ int rule_duplicate_mac(const struct evidence *e, const struct packet *p, const c
 		   ref_of(e, t->ifs[change].netns_ino), ARGV("ip", "link", "set", "dev", t->ifs[change].name, "address", mac));
 	return 1;
 }
+
+/*
+ * A locked port (802.1X) drops frames whose source MAC the bridge has no
+ * entry for on that port: the endpoint behind it was never authorised.
+ */
+int rule_port_locked(const struct evidence *e, int port, struct verdict *v)
+{
+	const struct topo *t = e->topo;
+	const struct link_state *lp;
+	const struct fdb_fact *f;
+	const struct ns_ref *ref;
+	const struct topo_if *p, *behind;
+	char mac[18];
+
+	if (port < 0 || t->ifs[port].role != TOPO_PORT || t->ifs[port].peer < 0 || !(lp = plan_link(e, port)) ||
+	    !lp->known || lp->port.locked != 1 || !e->st)
+		return 0;
+	p = &t->ifs[port];
+	behind = &t->ifs[p->peer];
+	f = fdb_entry(e, p->netns_ino, behind->mac);
+	if (f && f->port_ifindex == p->ifindex)
+		return 0;
+	mac_str(behind->mac, mac, sizeof(mac));
+	ref = ref_of(e, p->netns_ino);
+	add_line(v, "state: bridge port %s is locked, and the bridge has no entry for %s (%s in %s) on it", p->name, mac,
+		 behind->name, behind->ns_label);
+	set_cause(v, "port-locked", 1, "%s is a locked port: the bridge drops frames from %s, whose MAC %s is not authorised there",
+		  p->name, behind->ns_label, mac);
+	fix_revert(v, verdict_fix(v, ref, "authorises the MAC on that port, as an 802.1X authenticator would",
+				  ARGV("bridge", "fdb", "replace", mac, "dev", p->name, "master", "static")),
+		   ref, ARGV("bridge", "fdb", "del", mac, "dev", p->name, "master"));
+	fix_revert(v, verdict_fix(v, ref, "unlocks the port: any MAC may send through it",
+				  ARGV("bridge", "link", "set", "dev", p->name, "locked", "off")),
+		   ref, ARGV("bridge", "link", "set", "dev", p->name, "locked", "on"));
+	return 1;
+}

@@ -73,6 +73,8 @@ int rule_bridge_down(const struct evidence *e, const struct packet *p, const cha
 int rule_port_delivery(const struct evidence *e, const struct packet *p, const char *what, struct verdict *v);
 /* Two endpoints on the bridge share a MAC: the source and the next hop, or the next hop (or source) and another. */
 int rule_duplicate_mac(const struct evidence *e, const struct packet *p, const char *what, struct verdict *v);
+/* A frame dropped entering a locked port whose endpoint's MAC the bridge does not have there. */
+int rule_port_locked(const struct evidence *e, int port, struct verdict *v);
 /* analysis/also.c: other problems on the way, listed after the one the events prove. */
 void also_wrong(const struct evidence *e, struct verdict *v);
 void checked_lines(const struct evidence *e, struct verdict *v);
