@@ -44,13 +44,46 @@ static uint16_t checksum(const void *data, size_t len)
 	return (uint16_t)~sum;
 }
 
-/* A raw socket belongs to the namespace it is created in: runs inside it. */
+struct icmp_open {
+	int sock;
+	struct in_addr dst;
+	int route_errno;
+};
+
+/*
+ * A raw socket belongs to the namespace it is created in: runs inside it.
+ * Bound like ping binds its socket: to the source address the kernel picks
+ * for dst (a UDP connect asks it). Unbound, each send is routed with no
+ * source, and policy rules that match on the source ("from 10.0.0.1
+ * unreachable") would let our probes through while ping's are refused.
+ */
 static int open_icmp_here(void *arg)
 {
-	int *sock = arg;
+	struct icmp_open *o = arg;
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(1025), .sin_addr = o->dst }, me;
+	socklen_t len = sizeof(me);
+	int udp;
 
-	*sock = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_ICMP);
-	return *sock < 0 ? -errno : 0;
+	o->sock = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_ICMP);
+	if (o->sock < 0)
+		return -errno;
+	udp = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (udp < 0)
+		return 0;
+	/*
+	 * The kernel routes the connect twice, the second time from the source it
+	 * picked, as it routes ping's: refused, ping reports "connect: No route to
+	 * host" and sends nothing, and so do we.
+	 */
+	if (connect(udp, (struct sockaddr *)&to, sizeof(to)))
+		o->route_errno = errno;
+	else if (!getsockname(udp, (struct sockaddr *)&me, &len) && me.sin_addr.s_addr) {
+		me.sin_port = 0;
+		/* If it cannot be bound, it stays a probe routed with no source. */
+		(void)bind(o->sock, (struct sockaddr *)&me, sizeof(me));
+	}
+	close(udp);
+	return 0;
 }
 
 /*
@@ -92,6 +125,7 @@ static int filter_replies(struct prober *p, int count)
 
 int prober_open(struct prober *p, int netns_fd, struct in_addr dst, uint16_t id, int size, int df, int count)
 {
+	struct icmp_open o = { -1, dst, 0 };
 	int err, pmtu = IP_PMTUDISC_DO;
 
 	memset(p, 0, sizeof(*p));
@@ -99,7 +133,9 @@ int prober_open(struct prober *p, int netns_fd, struct in_addr dst, uint16_t id,
 	p->id = id;
 	p->dst = dst;
 	p->size = size;
-	err = netns_call(netns_fd, open_icmp_here, &p->sock);
+	err = netns_call(netns_fd, open_icmp_here, &o);
+	p->sock = o.sock;
+	p->route_errno = o.route_errno;
 	/* Like ping -M do: a probe too big for a link fails at the sender (EMSGSIZE), unfragmented. */
 	if (!err && df && setsockopt(p->sock, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof(pmtu)))
 		err = -errno;
@@ -141,7 +177,11 @@ int prober_send(struct prober *p, int seq)
 	p->sent_ns[seq] = monotonic_ns();
 	/* A probe that could not leave still counts as sent and unanswered. */
 	p->sent++;
-	if (sendto(p->sock, pkt, len, 0, (struct sockaddr *)&to, sizeof(to)) < 0) {
+	if (p->route_errno) {
+		err = -p->route_errno;
+		if (!p->send_errno)
+			p->send_errno = p->route_errno;
+	} else if (sendto(p->sock, pkt, len, 0, (struct sockaddr *)&to, sizeof(to)) < 0) {
 		err = -errno;
 		if (!p->send_errno)
 			p->send_errno = errno;

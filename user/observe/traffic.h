@@ -21,6 +21,7 @@ struct prober {
 	int size;		/* ICMP payload bytes */
 	int sent, received;
 	int send_errno;		/* first sendto() error */
+	int route_errno;	/* the route from the source's own address was refused: ping would fail to send */
 	uint64_t sent_ns[PROBE_MAX_COUNT + 1];	/* by seq, CLOCK_MONOTONIC */
 	uint64_t rtt_ns[PROBE_MAX_COUNT + 1];	/* 0: no reply */
 };
