@@ -251,6 +251,17 @@ static void test_link_down(void)
 	evidence_has(&s, "bridge port veth-br2 is blocking");
 	fix0_is(&s, "ip netns exec lab-host bridge link set dev veth-br2 state 3");
 
+	/* Kernel STP on: the state is its own (a hand-set state is refused); listening ends after forward_delay. */
+	setup(&s, "port listening under STP", 2);
+	arp_stuck(&s);
+	s.links[PORT(2)].port_state = 1;
+	s.links[BR].br.stp_state = 1;
+	s.links[BR].br.forward_delay = 1500;
+	run(&s);
+	expect(&s, "port-not-forwarding", 1);
+	evidence_has(&s, "br0 runs STP (stp_state 1), forward_delay 15.00 s");
+	fix0_is(&s, "ip netns exec lab-host ip link set dev br0 type bridge stp_state 0; ip netns exec lab-host bridge link set dev veth-br2 state 3");
+
 	setup(&s, "ports isolated", 2);
 	arp_stuck(&s);
 	s.links[PORT(1)].port_isolated = 1;

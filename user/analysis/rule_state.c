@@ -100,6 +100,7 @@ static int link_carrier(const struct evidence *e, const struct packet *p, int id
 	const struct topo_if *x = &t->ifs[idx];
 	const struct link_state *l = &e->links[idx];
 	const struct ns_ref *ref = ref_of(e, x->netns_ino);
+	struct fix *f;
 	char was[8];
 
 	if (!(l->flags & FLAG_LOWER_UP) && x->role != TOPO_BRIDGE) {
@@ -118,6 +119,24 @@ static int link_carrier(const struct evidence *e, const struct packet *p, int id
 		 l->port_state < 5 ? port_states[l->port_state] : "in an unknown state");
 	set_cause(v, "port-not-forwarding", 1, "bridge port %s is not forwarding (%s)", x->name,
 		  l->port_state < 5 ? port_states[l->port_state] : "?");
+	/* The kernel's STP runs the port through listening and learning, forward_delay each: it owns the state. */
+	if (x->master >= 0 && (l->port_state == 1 || l->port_state == 2) && e->links[x->master].known &&
+	    e->links[x->master].br.stp_state > 0) {
+		const struct topo_if *br = &t->ifs[x->master];
+		const struct ns_ref *bref = ref_of(e, br->netns_ino);
+
+		add_line(v, "state: %s runs STP (stp_state %d), forward_delay %d.%02d s", br->name, e->links[x->master].br.stp_state,
+			 e->links[x->master].br.forward_delay / 100, e->links[x->master].br.forward_delay % 100);
+		set_cause(v, "port-not-forwarding", 1,
+			  "bridge port %s is still %s: %s runs STP, so a port that comes up waits forward_delay in listening and again in learning",
+			  x->name, port_states[l->port_state], br->name);
+		/* With STP on, the kernel refuses a state set by hand (EBUSY); off, it leaves the port's timers running. */
+		f = verdict_fix(v, bref, "turns STP off and the port to forwarding now; a loop between bridges would then flood",
+				ARGV("ip", "link", "set", "dev", br->name, "type", "bridge", "stp_state", "0"));
+		fix_step(v, f, ref, ARGV("bridge", "link", "set", "dev", x->name, "state", "3"));
+		fix_revert(v, f, bref, ARGV("ip", "link", "set", "dev", br->name, "type", "bridge", "stp_state", "1"));
+		return 1;
+	}
 	snprintf(was, sizeof(was), "%d", l->port_state);
 	fix_revert(v, verdict_fix(v, ref, "sets the port to forwarding (STP off)",
 				  ARGV("bridge", "link", "set", "dev", x->name, "state", "3")),
