@@ -159,6 +159,7 @@ case_fault "target address removed" target-address-missing 'ip -n $B addr flush 
 case_fault "target in another subnet" target-wrong-subnet 'ip -n $B addr flush dev eth0 && ip -n $B addr add 10.77.9.2/24 dev eth0'
 case_fault "source in another subnet" source-wrong-subnet 'ip -n $A addr flush dev eth0 && ip -n $A addr add 10.77.9.1/24 dev eth0'
 case_fault "source route deleted" source-no-route 'ip -n $A route del $NET.0/24 dev eth0'
+case_fault "source routes the target out of lo" source-wrong-route 'ip -n $A route add $DST/32 dev lo'
 case_fault "source unreachable route" route-unreachable 'ip -n $A route add unreachable $DST'
 # ping binds to its source address, so a rule matching on it refuses ping's sends: the probes must not slip by.
 case_fault "rule from the source's address" route-unreachable 'ip -n $A route add unreachable default table 50 && ip -n $A rule add from $NET.1 table 50 pref 100'

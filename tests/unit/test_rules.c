@@ -573,6 +573,19 @@ static void test_gateway(void)
 	struct scenario s;
 	struct route_fact *r;
 
+	/* ns1's route for the target leaves by lo: the probes never reach a link. */
+	audited(&s, "source routes the target out of lo", 2);
+	reqs_waiting(&s);
+	r = route(&s, HOST_INO + 1, "10.200.0.1", "10.200.0.2", 0, 0);
+	r->oif = 1;
+	snprintf(r->oif_name, sizeof(r->oif_name), "lo");
+	r->net.s_addr = inet_addr("10.200.0.2");
+	r->net_len = 32;
+	r->table = 254;
+	run(&s);
+	expect(&s, "source-wrong-route", 1);
+	fix0_is(&s, "ip netns exec lab-ns1 ip route del 10.200.0.2/32 dev lo table 254");
+
 	/* ns1 routes 10.9.0.0/24 via 10.200.0.99, which nobody has; ns3 forwards and reaches it. */
 	audited(&s, "gateway nobody has", 3);
 	s.flow.dst.s_addr = inet_addr("10.9.0.2");

@@ -118,7 +118,6 @@ int rule_source_noarp(const struct evidence *e, struct verdict *v)
 	return 1;
 }
 
-/* A neighbour entry for the next hop whose MAC is not the next hop's. */
 /*
  * One side's neighbour entry for the other: in the namespace of "from", the
  * entry for addr points at a MAC that "to" (the interface that has addr)

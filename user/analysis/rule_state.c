@@ -306,6 +306,37 @@ static int suggest_source_addr(const struct evidence *e, struct in_addr *out, in
 	return plan_owner(e, *out) < 0 && out->s_addr != t->addrs[0].s_addr;
 }
 
+/*
+ * The source's route leaves by another device than its link into the bridge
+ * (lo, a dummy): the probes never reach a link.
+ */
+static int source_wrong_route(const struct evidence *e, struct verdict *v)
+{
+	const struct plan *p = e->plan;
+	const struct topo_if *s = &e->topo->ifs[p->src];
+	const struct route_fact *r = p->out;
+	const struct ns_ref *ref = ref_of(e, s->netns_ino);
+	char a[16], net[32], ip[16], table[16], dev[24];
+	struct fix *f;
+
+	if (!r || !r->answered || r->err || r->oif <= 0 || r->oif == s->ifindex || r->type != 1 /* RTN_UNICAST */)
+		return 0;
+	ip_str(p->dst.s_addr, a, sizeof(a));
+	snprintf(dev, sizeof(dev), "%s", r->oif_name[0] ? r->oif_name : "another device");
+	snprintf(net, sizeof(net), "%s/%d", ip_str(r->net.s_addr, ip, sizeof(ip)), r->net_len);
+	snprintf(table, sizeof(table), "%d", r->table);
+	add_line(v, "state: %s's route lookup for %s: dev %s (route %s, table %d), not %s", s->ns_label, a, dev, net,
+		 r->table, s->name);
+	set_cause(v, "source-wrong-route", 1, "%s sends its packets for %s out of %s, not out of %s towards the bridge",
+		  s->ns_label, a, dev, s->name);
+	if (!r->oif_name[0] || !r->net_len)
+		return 1;
+	f = verdict_fix(v, ref, "removes the route that sends them astray: the connected route takes over",
+			ARGV("ip", "route", "del", net, "dev", r->oif_name, "table", table));
+	fix_revert(v, f, ref, ARGV("ip", "route", "add", net, "dev", r->oif_name, "table", table));
+	return 1;
+}
+
 int rule_source(const struct evidence *e, struct verdict *v)
 {
 	const struct topo_if *s = &e->topo->ifs[e->flow.src];
@@ -314,7 +345,7 @@ int rule_source(const struct evidence *e, struct verdict *v)
 	char a[16], b[16];
 	int plen;
 
-	if (e->plan && rule_route_refused(e, v))
+	if (e->plan && (rule_route_refused(e, v) || source_wrong_route(e, v)))
 		return 1;
 	if (e->flow.send_errno == EMSGSIZE && e->plan) {
 		struct packet echo;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,6 +111,9 @@ static int lookup_here(void *arg)
 		x->err = r.err;
 		x->type = r.type;
 		x->oif = r.oif;
+		/* Named here, inside its namespace: a device outside the topology (lo, a dummy) has no other name. */
+		if (r.oif <= 0 || !if_indextoname((unsigned int)r.oif, x->oif_name))
+			x->oif_name[0] = '\0';
 		x->gateway = r.gateway;
 		x->prefsrc = r.prefsrc;
 		x->table = r.table;

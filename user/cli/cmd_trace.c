@@ -413,6 +413,9 @@ static void say_discovery(struct feed *fd, const struct discovery *d)
 		feed_say(fd, FEED_HEADER,
 			 "  the source's route lookup was refused (%s): traced through %s, its only veth into a bridge\n",
 			 strerror(d->route_err), d->topo.ifs[d->src].name);
+	if (d->route_dev[0] && d->src >= 0)
+		feed_say(fd, FEED_HEADER, "  the source's route leaves by %s, not a veth: traced through %s, its only veth into a bridge\n",
+			 d->route_dev, d->topo.ifs[d->src].name);
 	if (d->elsewhere >= 0)
 		feed_say(fd, FEED_HEADER, "  the target's address is on %s in %s, which is not on bridge %s\n",
 			 d->topo.ifs[d->elsewhere].name, d->topo.ifs[d->elsewhere].ns_label, d->topo.ifs[d->bridge].name);

@@ -418,9 +418,17 @@ static void find_elsewhere(struct walk *w, struct in_addr dst)
  */
 static int route_or_fallback(struct walk *w, int sns, struct in_addr dst, struct nl_link *out, char *msg, int msglen)
 {
-	char a[16], why[64];
+	char a[16], why[64], dev[IFNAMSIZ];
 	int refused, err = check_route(w, sns, dst, out, &refused, msg, msglen);
 
+	/* Out of a device that is not a veth (lo, a dummy): a misroute, judged on the source's veth if it has one. */
+	if (err == -EOPNOTSUPP && strcmp(out->kind, "veth")) {
+		snprintf(dev, sizeof(dev), "%s", out->name);
+		if (only_bridged_veth(w, sns, out))
+			return err;
+		snprintf(w->d->route_dev, sizeof(w->d->route_dev), "%s", dev);
+		return 0;
+	}
 	if (!err || !refused)
 		return err;
 	if (only_bridged_veth(w, sns, out)) {

@@ -20,6 +20,7 @@ struct discovery {
 	char unresolved[8][160];	/* what could not be resolved, said to the user */
 	int nunresolved;
 	int route_err;		/* the source's route lookup was refused (errno): traced through its only veth */
+	char route_dev[IFNAMSIZ];	/* the route leaves by this non-veth device instead: traced through its only veth */
 	int elsewhere;		/* topo index of the target's interface, found off the bridge; -1 */
 };
 

@@ -94,6 +94,7 @@ struct route_fact {
 	int err;		/* errno of a refusal: ENETUNREACH, EHOSTUNREACH, EACCES, EXDEV (rp_filter)...; 0: a route */
 	int type;		/* RTN_* of the route found */
 	int oif;
+	char oif_name[16];	/* IFNAMSIZ: the device it leaves by, named in its namespace */
 	struct in_addr gateway, prefsrc;
 	int table;
 	struct in_addr net;	/* the prefix of the route that matched (a found route only) */
