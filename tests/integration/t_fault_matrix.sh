@@ -208,6 +208,19 @@ healthy "Docker-like chains, br_netfilter off" 'ip netns exec $H sh -c "sysctl -
 healthy "through a router" 'true' 10.78.0.2 routed
 healthy "through a masquerading router" 'ip -n $T route del default && ip netns exec $R iptables -t nat -A POSTROUTING -o eth1 -j MASQUERADE' 10.78.0.2 routed
 
+# ---- strict reverse-path filtering stops ARP too (arp_process asks the input route) ----
+# Its fix alone cannot make the ping work here (the reply would follow the route by lo): verdict only.
+if wanted "rp_filter and ARP"; then
+	new_lab
+	ip -n "$B" route add "$NET.1/32" dev lo
+	ip netns exec "$B" sysctl -qw net.ipv4.conf.all.rp_filter=1
+	run_nst trace --from "$A" --to "$DST" --count 2 --interval 200
+	[ "$RC" -eq 1 ] && pass "rp_filter and ARP: exit 1" || fail "rp_filter and ARP: exit $RC, expected 1"
+	expect_out "rp_filter and ARP: verdict" "verdict: rp-filter-drop"
+	expect_out "rp_filter and ARP: the lookup ARP makes" "ARP asks it before replying"
+	drop_lab
+fi
+
 # ---- NAT: a packet that leaves a hook under other addresses did not die there ----
 if wanted DNAT; then
 	new_lab

@@ -539,6 +539,23 @@ static void test_neighbours_and_arp(void)
 	CHECK(s.rc == 1 && strcmp(s.v.id, "neighbour-wrong-mac") && !s.v.conclusive,
 	      "reply refused by its destination, neighbours right: no neighbour verdict, not conclusive");
 
+	/* The ARP request reached ns2, whose input lookup from ns1 fails strict rp_filter: no reply (EINVAL is strict mode meeting a route by lo). */
+	for (int strict = 0; strict <= 1; strict++) {
+		audited(&s, strict ? "ARP unanswered, strict rp_filter" : "ARP unanswered, EINVAL without rp_filter", 2);
+		reqs_waiting(&s);
+		arp_delivered(&s, 100 * MS);
+		s.ns[2].all.rp_filter = strict;
+		routed_on_link(&s);
+		route(&s, HOST_INO + 2, "10.200.0.1", "10.200.0.2", 2, EINVAL);
+		run(&s);
+		if (strict) {
+			expect(&s, "rp-filter-drop", 1);
+			fix0_is(&s, "ip netns exec lab-ns2 sysctl -w net.ipv4.conf.all.rp_filter=2");
+		} else {
+			CHECK(strcmp(s.v.id, "rp-filter-drop") != 0, "ARP unanswered, EINVAL without rp_filter: not blamed on rp_filter");
+		}
+	}
+
 	audited(&s, "target NOARP", 2);
 	reqs_waiting(&s);
 	arp_delivered(&s, 100 * MS);

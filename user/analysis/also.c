@@ -102,13 +102,10 @@ out:
 }
 
 /* The ARP request reached the next hop and no reply left, with nothing read that explains it. */
-int rule_no_arp_reply(const struct evidence *e, const struct packet *req, struct verdict *v)
+int rule_no_arp_reply(const struct evidence *e, struct verdict *v)
 {
 	const struct topo_if *h = &e->topo->ifs[e->plan->hop];
-	char path[512];
 
-	add_line(v, "event: the ARP request reached %s in %s; path %s", h->name, h->ns_label,
-		 path_str(e->topo, req, path, sizeof(path)));
 	add_line(v, "checked: %s: ARP on, arp_ignore and arp_filter allow a reply, no ARP firewall drop seen", h->name);
 	set_cause(v, "target-no-arp-reply", 0, "the ARP request reached %s, which sent no reply; nothing read there explains why",
 		  h->ns_label);

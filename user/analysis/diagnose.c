@@ -118,8 +118,13 @@ static int arp_stage(const struct evidence *e, struct verdict *v)
 	if (req && !rep) {
 		if (examine(e, req, "ARP request", pl->src, pl->hop, v))
 			return 1;
-		if (pl->hop >= 0 && arrived(req, pl->hop))
-			return rule_arp_unanswered(e, v) || rule_no_arp_reply(e, req, v);
+		if (pl->hop >= 0 && arrived(req, pl->hop)) {
+			char path[512];
+
+			add_line(v, "event: the ARP request reached %s in %s; path %s", e->topo->ifs[pl->hop].name,
+				 e->topo->ifs[pl->hop].ns_label, path_str(e->topo, req, path, sizeof(path)));
+			return rule_arp_unanswered(e, v) || rule_no_arp_reply(e, v);
+		}
 		if (pl->via_gateway)
 			return rule_gateway(e, v);
 		return rule_target_address(e, req, v);

@@ -180,6 +180,17 @@ static int same_subnet(const struct link_state *l, struct in_addr asked, struct 
 	return 0;
 }
 
+/*
+ * The input lookup of a packet from the source failed the reverse-path
+ * check: EXDEV, or EINVAL when strict mode meets a source routed by lo.
+ */
+static int rpf_refused(const struct ns_state *ns, const struct link_state *l, const struct route_fact *in)
+{
+	if (!in || !in->answered)
+		return 0;
+	return in->err == EXDEV || (in->err == EINVAL && ns && l && conf_max(ns->all.rp_filter, l->conf.rp_filter) == 1);
+}
+
 /* The ARP request reached the next hop's interface, and no reply left: why that host stays silent. */
 int rule_arp_unanswered(const struct evidence *e, struct verdict *v)
 {
@@ -225,6 +236,19 @@ int rule_arp_unanswered(const struct evidence *e, struct verdict *v)
 			 l->conf.arp_filter, 0);
 		return 1;
 	}
+	/* arp_process() answers a request only if the input lookup from its sender passes, rp_filter included. */
+	if (p->hop == p->target && rpf_refused(ns, l, p->t_in)) {
+		char b[16];
+
+		ip_str(p->src_addr.s_addr, b, sizeof(b));
+		add_line(v, "state: %s's input lookup for %s from %s on %s fails the reverse-path check (%s); ARP asks it before replying",
+			 h->ns_label, a, b, h->name, strerror(p->t_in->err));
+		set_cause(v, "rp-filter-drop", 1, "%s answers no ARP from %s: reverse-path filtering rejects that source on %s",
+			  h->ns_label, b, h->name);
+		if (ns)
+			fix_rp_loose(v, ref, ns->all.rp_filter);
+		return 1;
+	}
 	return 0;
 }
 
@@ -240,11 +264,11 @@ int rule_echo_unanswered(const struct evidence *e, struct verdict *v)
 		return 0;
 	t = &e->topo->ifs[p->target];
 	ip_str(p->src_addr.s_addr, a, sizeof(a));
-	if (p->t_in && p->t_in->answered && p->t_in->err == EXDEV) {
+	if (rpf_refused(ns_of(e, t->netns_ino), plan_link(e, p->target), p->t_in)) {
 		const struct ns_state *ns = ns_of(e, t->netns_ino);
 
-		add_line(v, "state: %s's input lookup for %s arriving on %s fails the reverse-path check (EXDEV)",
-			 t->ns_label, a, t->name);
+		add_line(v, "state: %s's input lookup for %s arriving on %s fails the reverse-path check (%s)",
+			 t->ns_label, a, t->name, strerror(p->t_in->err));
 		set_cause(v, "rp-filter-drop", 1, "%s drops the request by reverse-path filtering: its route back to %s is not via %s",
 			  t->ns_label, a, t->name);
 		if (ns)

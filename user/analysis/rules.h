@@ -78,6 +78,6 @@ int rule_port_locked(const struct evidence *e, int port, struct verdict *v);
 /* analysis/also.c: other problems on the way, listed after the one the events prove. */
 void also_wrong(const struct evidence *e, struct verdict *v);
 void checked_lines(const struct evidence *e, struct verdict *v);
-int rule_no_arp_reply(const struct evidence *e, const struct packet *req, struct verdict *v);
+int rule_no_arp_reply(const struct evidence *e, struct verdict *v);
 
 #endif
