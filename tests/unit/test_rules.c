@@ -401,6 +401,16 @@ static void test_l2(void)
 	expect(&s, "duplicate-mac", 1);
 	fix0_is(&s, "ip netns exec lab-ns2 ip link set dev veth-ns2 address 02:00:00:00:00:02");
 
+	/* A port of the bridge has the target's MAC: the bridge keeps frames for it as its own. */
+	audited(&s, "a bridge port with the target's MAC", 3);
+	for (int seq = 1; seq <= 3; seq++)
+		req_to_bridge(&s, seq, (uint64_t)seq * 100 * MS);
+	memcpy(s.t.ifs[PORT(3)].mac, s.t.ifs[END(2)].mac, 6);
+	routed_on_link(&s);
+	run(&s);
+	expect(&s, "duplicate-mac", 1);
+	fix0_is(&s, "ip netns exec lab-host ip link set dev veth-br3 address 02:00:00:00:00:04");
+
 	/* A third endpoint with the target's MAC, but the FDB sends it to the target's port: not proven. */
 	audited(&s, "duplicate MAC elsewhere, FDB right", 3);
 	for (int seq = 1; seq <= 3; seq++)

@@ -211,6 +211,26 @@ static int mac_twin(const struct evidence *e, int x, int br)
 	return -1;
 }
 
+/*
+ * The bridge itself or one of its ports with the MAC of interface x: the
+ * bridge's FDB holds its own MACs as local entries, so frames for x stay in
+ * the bridge; -1 if none.
+ */
+static int local_twin(const struct evidence *e, int x, int br)
+{
+	const struct topo *t = e->topo;
+
+	for (int i = 0; i < t->n; i++) {
+		const struct topo_if *y = &t->ifs[i];
+
+		if (i == x || i == t->ifs[x].peer || (i != br && (y->role != TOPO_PORT || y->master != br)) ||
+		    memcmp(y->mac, t->ifs[x].mac, 6))
+			continue;
+		return i;
+	}
+	return -1;
+}
+
 /* A locally administered MAC near old that no interface of the topology has. */
 static void fresh_mac(const struct topo *t, const uint8_t old[6], uint8_t out[6])
 {
@@ -244,6 +264,21 @@ int rule_duplicate_mac(const struct evidence *e, const struct packet *p, const c
 	if (!pl || pl->bridge < 0 || pl->hop < 0)
 		return 0;
 	x = pl->hop;
+	if ((twin = local_twin(e, x, pl->bridge)) >= 0) {
+		mac_str(t->ifs[x].mac, mac, sizeof(mac));
+		if (p)
+			describe_last_hop(e, p, v, what);
+		add_line(v, "state: %s in %s has MAC %s, that of %s in %s: the bridge holds it as its own (a local FDB entry)",
+			 t->ifs[twin].name, t->ifs[twin].ns_label, mac, t->ifs[x].name, t->ifs[x].ns_label);
+		set_cause(v, "duplicate-mac", 1, "%s of the bridge has %s's MAC %s, so the bridge keeps frames for %s instead of forwarding them",
+			  t->ifs[twin].name, t->ifs[x].ns_label, mac, t->ifs[x].ns_label);
+		fresh_mac(t, t->ifs[twin].mac, fresh);
+		mac_str(fresh, newmac, sizeof(newmac));
+		fix_revert(v, verdict_fix(v, ref_of(e, t->ifs[twin].netns_ino), "gives it a MAC of its own, locally administered",
+					  ARGV("ip", "link", "set", "dev", t->ifs[twin].name, "address", newmac)),
+			   ref_of(e, t->ifs[twin].netns_ino), ARGV("ip", "link", "set", "dev", t->ifs[twin].name, "address", mac));
+		return 1;
+	}
 	twin = mac_twin(e, x, pl->bridge);
 	if (twin < 0 && (twin = mac_twin(e, pl->src, pl->bridge)) >= 0)
 		x = pl->src;
