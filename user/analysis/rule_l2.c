@@ -247,6 +247,22 @@ static void fresh_mac(const struct topo *t, const uint8_t old[6], uint8_t out[6]
 	}
 }
 
+/* The fix for a MAC two interfaces share: interface i gets a fresh one (the old one undoes it). */
+static void renumber_fix(const struct evidence *e, int i, struct verdict *v)
+{
+	const struct topo_if *x = &e->topo->ifs[i];
+	const struct ns_ref *ref = ref_of(e, x->netns_ino);
+	char mac[18], newmac[18];
+	uint8_t fresh[6];
+
+	fresh_mac(e->topo, x->mac, fresh);
+	mac_str(x->mac, mac, sizeof(mac));
+	mac_str(fresh, newmac, sizeof(newmac));
+	fix_revert(v, verdict_fix(v, ref, "gives it a MAC of its own, locally administered",
+				  ARGV("ip", "link", "set", "dev", x->name, "address", newmac)),
+		   ref, ARGV("ip", "link", "set", "dev", x->name, "address", mac));
+}
+
 /*
  * Two endpoints on the bridge with one MAC: the bridge learns it on
  * whichever port spoke last, and frames between the two come back to the
@@ -257,9 +273,8 @@ int rule_duplicate_mac(const struct evidence *e, const struct packet *p, const c
 {
 	const struct plan *pl = e->plan;
 	const struct topo *t = e->topo;
-	int x, twin = -1, change;
-	char mac[18], newmac[18];
-	uint8_t fresh[6];
+	int x, twin = -1;
+	char mac[18];
 
 	if (!pl || pl->bridge < 0 || pl->hop < 0)
 		return 0;
@@ -272,11 +287,7 @@ int rule_duplicate_mac(const struct evidence *e, const struct packet *p, const c
 			 t->ifs[twin].name, t->ifs[twin].ns_label, mac, t->ifs[x].name, t->ifs[x].ns_label);
 		set_cause(v, "duplicate-mac", 1, "%s of the bridge has %s's MAC %s, so the bridge keeps frames for %s instead of forwarding them",
 			  t->ifs[twin].name, t->ifs[x].ns_label, mac, t->ifs[x].ns_label);
-		fresh_mac(t, t->ifs[twin].mac, fresh);
-		mac_str(fresh, newmac, sizeof(newmac));
-		fix_revert(v, verdict_fix(v, ref_of(e, t->ifs[twin].netns_ino), "gives it a MAC of its own, locally administered",
-					  ARGV("ip", "link", "set", "dev", t->ifs[twin].name, "address", newmac)),
-			   ref_of(e, t->ifs[twin].netns_ino), ARGV("ip", "link", "set", "dev", t->ifs[twin].name, "address", mac));
+		renumber_fix(e, twin, v);
 		return 1;
 	}
 	twin = mac_twin(e, x, pl->bridge);
@@ -298,12 +309,7 @@ int rule_duplicate_mac(const struct evidence *e, const struct packet *p, const c
 	set_cause(v, "duplicate-mac", 1, "%s and %s share the MAC %s: the bridge cannot deliver to both", t->ifs[x].ns_label,
 		  t->ifs[twin].ns_label, mac);
 	/* Renumber the one not on the way when there is one; else the next hop. */
-	change = twin == pl->src || twin == pl->hop ? pl->hop : twin;
-	fresh_mac(t, t->ifs[change].mac, fresh);
-	mac_str(fresh, newmac, sizeof(newmac));
-	fix_revert(v, verdict_fix(v, ref_of(e, t->ifs[change].netns_ino), "gives it a MAC of its own, locally administered",
-				  ARGV("ip", "link", "set", "dev", t->ifs[change].name, "address", newmac)),
-		   ref_of(e, t->ifs[change].netns_ino), ARGV("ip", "link", "set", "dev", t->ifs[change].name, "address", mac));
+	renumber_fix(e, twin == pl->src || twin == pl->hop ? pl->hop : twin, v);
 	return 1;
 }
 
