@@ -209,6 +209,23 @@ healthy "Docker-like chains, br_netfilter off" 'ip netns exec $H sh -c "sysctl -
 healthy "through a router" 'true' 10.78.0.2 routed
 healthy "through a masquerading router" 'ip -n $T route del default && ip netns exec $R iptables -t nat -A POSTROUTING -o eth1 -j MASQUERADE' 10.78.0.2 routed
 
+# ---- passive, on the bridge only: what a router sends on is not "not delivered" ----
+if wanted "passive through a router"; then
+	new_lab routed
+	"$NSTRACE" trace --passive --netns "$H" --bridge br0 --duration 3 >"$OUT" 2>&1 &
+	tp=$!
+	for _ in $(seq 1 50); do grep -q '^watching' "$OUT" && break; sleep 0.1; done
+	ip netns exec "$A" ping -c 1 -W 2 10.78.0.2 >/dev/null 2>&1
+	wait "$tp"
+	expect_out "passive through a router: routed on, beyond the observed links" "(on towards 10.78.0.2, beyond the observed links)"
+	if grep -q "eth0 ($R).*not delivered" "$OUT"; then
+		fail "passive through a router: the request is not called undelivered"
+	else
+		pass "passive through a router: the request is not called undelivered"
+	fi
+	drop_lab
+fi
+
 # ---- strict reverse-path filtering stops ARP too (arp_process asks the input route) ----
 # Its fix alone cannot make the ping work here (the reply would follow the route by lo): verdict only.
 if wanted "rp_filter and ARP"; then

@@ -198,6 +198,20 @@ static void where_died(const struct observed *o, const struct fate *f, char *buf
 		snprintf(buf, size, "%s %s (%s)", f->via >= 0 ? "towards" : "at", dev, ns);
 }
 
+/*
+ * An IPv4 packet (ARP stays on its link) not delivered, not dropped, last seen
+ * entering a namespace, for an address no interface of the topology has: it
+ * was routed on, out of what is observed.
+ */
+static int beyond(const struct topo *t, const struct packet *p, const struct fate *f)
+{
+	struct in_addr dst = { p->key.daddr };
+
+	return p->key.proto == NSTRACE_PROTO_ICMP && f->kind == FATE_VANISHED && f->last >= 0 &&
+	       topo_find_addr(t, dst) < 0 &&
+	       t->ifs[p->hops[f->last].ifidx].role != TOPO_PORT;
+}
+
 static void print_fate(struct textout *tx, const struct observed *o, const struct packet *p)
 {
 	const struct topo *t = o->topo;
@@ -225,13 +239,19 @@ static void print_fate(struct textout *tx, const struct observed *o, const struc
 		else
 			fprintf(tx->f, ": entered the hook and never left it (no drop reported: NAT or a queue looks the same)");
 		fprintf(tx->f, "\n");
+	} else if (beyond(t, p, &f)) {
+		char a[16];
+
+		/* Its destination is no interface nstrace watches: where it went next is not shown, not failed. */
+		fprintf(tx->f, "    path: %s   (on towards %s, beyond the observed links)\n", path,
+			ip_str(p->key.daddr, a, sizeof(a)));
 	} else {
 		fprintf(tx->f, "    path: %s   %s\u2717 not delivered%s\n", path, tx_c(tx, TX_RED), tx_c(tx, TX_RESET));
 	}
 	print_inferred(tx, t, p, &f);
 	if (p->flooded)
 		fprintf(tx->f, "      (the bridge flooded it to other ports too)\n");
-	if (f.kind == FATE_VANISHED && f.last >= 0)
+	if (f.kind == FATE_VANISHED && f.last >= 0 && !beyond(t, p, &f))
 		fprintf(tx->f, "      last seen: %s (%s)\n", topo_if_label(t, p->hops[f.last].ifidx, ifb, sizeof(ifb)),
 			p->hops[f.last].egress_seen ? "leaving" : "entering");
 }
