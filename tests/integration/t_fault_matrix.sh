@@ -182,6 +182,9 @@ case_fault "iptables-legacy input policy" endpoint-firewall-drop 'ip netns exec 
 case_fault "FORWARD DROP with br_netfilter" br-netfilter-iptables-drop 'ip netns exec $H iptables -P FORWARD DROP'
 case_fault "legacy FORWARD rule with br_netfilter" br-netfilter-iptables-drop 'ip netns exec $H iptables-legacy -A FORWARD -p icmp -j DROP'
 case_fault "Docker-like FORWARD DROP" br-netfilter-iptables-drop 'ip netns exec $H sh -c "iptables -N DOCKER-USER && iptables -A DOCKER-USER -j RETURN && iptables -A FORWARD -j DOCKER-USER && iptables -P FORWARD DROP"'
+# The drop is in a chain FORWARD jumps to (kube-proxy, Docker's isolation chains work this way).
+case_fault "kube-like chain jumped to from FORWARD" br-netfilter-iptables-drop 'ip netns exec $H sh -c "iptables -N KUBE-FORWARD && iptables -A KUBE-FORWARD -p icmp -j DROP && iptables -A FORWARD -j KUBE-FORWARD"'
+case_fault "legacy user chain jumped to from FORWARD" br-netfilter-iptables-drop 'ip netns exec $H sh -c "iptables-legacy -N LAB-ISOLATE && iptables-legacy -A LAB-ISOLATE -p icmp -j DROP && iptables-legacy -A FORWARD -j LAB-ISOLATE"'
 case_fault "nft bridge forward policy drop" bridge-firewall-drop 'ip netns exec $H nft -f - <<<"table bridge fb { chain forward { type filter hook forward priority 0; policy drop; }; }"'
 case_fault "nft bridge rule drops ARP" bridge-firewall-drop 'ip netns exec $H nft -f - <<<"table bridge fb { chain forward { type filter hook forward priority 0; ether type arp counter drop; }; }"'
 case_fault "ebtables drops IPv4" bridge-firewall-drop 'ip netns exec $H ebtables -A FORWARD -p IPv4 -j DROP'

@@ -131,7 +131,7 @@ void checked_lines(const struct evidence *e, struct verdict *v)
 			 pl->out->err ? strerror(pl->out->err) : "out", pl->via_gateway ? " via " : "",
 			 pl->via_gateway ? ip_str(pl->nexthop.s_addr, b, sizeof(b)) : "");
 	for (int i = 0; i < e->st->nchains; i++)
-		chains += e->st->chains[i].drop_rules > 0 || e->st->chains[i].policy == FW_DROP;
+		chains += fw_chain_can_drop(&e->st->chains[i]);
 	add_line(v, "checked: firewalls: %d chain(s) that can drop, none proven to have dropped a probe", chains);
 	for (int i = 0; i < e->nns; i++)
 		if (!e->ns[i].firewall_known && e->ns[i].firewall_error[0])

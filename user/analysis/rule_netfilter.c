@@ -25,7 +25,7 @@ static int unexplained(const struct evidence *e, const struct drop_site *s, cons
 	int n = 0;
 
 	for (int i = 0; e->st && i < e->st->nchains; i++)
-		n += e->st->chains[i].ns_ino == s->ino;
+		n += e->st->chains[i].ns_ino == s->ino && fw_chain_can_drop(&e->st->chains[i]);
 	add_line(v, "state: firewalls read in %s: %d chain(s) that can drop, none on the %s's way", label_of(e, s->ino), n, what);
 	set_cause(v, "inconclusive", 0,
 		  "netfilter dropped the %s in %s, but no chain read there could have: ebtables-legacy (not read), a module's own hook, or rules that changed since",

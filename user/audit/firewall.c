@@ -3,8 +3,9 @@
  * Firewalls of one namespace (run from inside it): nftables through
  * nfnetlink, including what iptables-nft, arptables-nft and ebtables-nft
  * made; then legacy xtables (xtables.c). Only chains that can stop a packet
- * are kept: base chains whose policy drops, and chains holding rules that
- * drop or reject, with those rules.
+ * are kept: base chains whose policy drops, chains holding rules that drop or
+ * reject (with those rules), and the base chains of their tables, which
+ * place them at a hook.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -226,9 +227,10 @@ static int nft_read(struct audit_ctx *c)
 		int stops = ch[i].is_base && ch[i].policy == 0;	/* NF_DROP */
 		struct fw_chain *fc;
 
+		/* A base chain of a table whose other chains drop: they are reached through it (jump, goto). */
 		for (int j = 0; j < nr && !stops; j++)
 			stops = r[j].family == ch[i].family && !strcmp(r[j].table, ch[i].table) &&
-				!strcmp(r[j].chain, ch[i].name) && can_stop(r[j].verdict);
+				(ch[i].is_base || !strcmp(r[j].chain, ch[i].name)) && can_stop(r[j].verdict);
 		if (!stops || dormant(t, nt, ch[i].family, ch[i].table))
 			continue;
 		fc = fw_add_chain(c, FW_NFT, ch[i].family, ch[i].table, ch[i].name);

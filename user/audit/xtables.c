@@ -91,17 +91,50 @@ static void parse_ipt_rule(struct audit_ctx *c, int first, const char *table, co
 		add_rule(c, ch, *pos, verdict, (int64_t)pk, rule);
 }
 
+/*
+ * The built-in chains that accept of a table whose user chains drop: a user
+ * chain is reached through them, so they place its rules at their hooks.
+ */
+struct builtin {
+	char table[32], chain[32];
+};
+
+static void add_entry_chains(struct audit_ctx *c, int first, const struct builtin *b, int nb)
+{
+	for (int i = 0; i < nb; i++) {
+		int used = 0;
+		struct fw_chain *ch;
+
+		for (int k = first; k < c->st->nchains && !used; k++)
+			used = c->st->chains[k].hook < 0 && c->st->chains[k].drop_rules > 0 &&
+			       !strcmp(c->st->chains[k].table, b[i].table);
+		if (!used || find_chain(c, first, FW_IPT_LEGACY, b[i].table, b[i].chain))
+			continue;
+		ch = fw_add_chain(c, FW_IPT_LEGACY, FW_IPV4, b[i].table, b[i].chain);
+		if (ch) {
+			ch->hook = ipt_hook(b[i].chain);
+			ch->policy = FW_ACCEPT;
+		}
+	}
+}
+
 static void ipt_read(struct audit_ctx *c, char *text)
 {
 	char table[32] = "", chain[32], policy[16], *line, *save;
-	int first = c->st->nchains, pos = 0;
+	int first = c->st->nchains, pos = 0, nb = 0;
 	char last_chain[32] = "";
 	unsigned long long pk, bytes;
+	struct builtin accepting[24];
 
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		if (line[0] == '*') {
 			snprintf(table, sizeof(table), "%s", line + 1);
 		} else if (line[0] == ':') {
+			if (sscanf(line, ":%31s %15s [%llu:%llu]", chain, policy, &pk, &bytes) == 4 && !strcmp(policy, "ACCEPT") &&
+			    nb < (int)(sizeof(accepting) / sizeof(accepting[0]))) {
+				snprintf(accepting[nb].table, sizeof(accepting[nb].table), "%s", table);
+				snprintf(accepting[nb++].chain, sizeof(accepting[0].chain), "%s", chain);
+			}
 			if (sscanf(line, ":%31s %15s [%llu:%llu]", chain, policy, &pk, &bytes) == 4 && !strcmp(policy, "DROP")) {
 				struct fw_chain *ch = fw_add_chain(c, FW_IPT_LEGACY, FW_IPV4, table, chain);
 
@@ -128,6 +161,7 @@ static void ipt_read(struct audit_ctx *c, char *text)
 	for (int i = first; i < c->st->nchains; i++)
 		if (c->st->chains[i].hook < 0)
 			c->st->chains[i].hook = ipt_hook(c->st->chains[i].name);
+	add_entry_chains(c, first, accepting, nb);
 }
 
 /* Only chains that can stop a packet are facts worth keeping: the others (no rules of theirs kept) go. */

@@ -3,6 +3,11 @@
 #include <string.h>
 #include "model/state.h"
 
+int fw_chain_can_drop(const struct fw_chain *ch)
+{
+	return ch->policy == FW_DROP || ch->drop_rules > 0;
+}
+
 const char *fw_family_name(int family)
 {
 	switch (family) {

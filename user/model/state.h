@@ -170,6 +170,9 @@ struct fw_chain {
 	char owner[16];		/* "docker", "kube-proxy", "cni", "firewalld", "ufw", "" */
 };
 
+/* Its policy drops or a rule of its drops or rejects (else it is kept as the way into chains that do). */
+int fw_chain_can_drop(const struct fw_chain *ch);
+
 /* A rule whose verdict drops or rejects. */
 struct fw_rule {
 	int chain;		/* index into the chains */

@@ -126,6 +126,8 @@ static void firewall_rows(FILE *f, const struct evidence *e, const struct ns_sta
 
 		if (c->ns_ino != ns->ref.ino)
 			continue;
+		if (!fw_chain_can_drop(c))
+			continue;	/* kept only as the way into a chain that drops */
 		n++;
 		row(f, "can drop", "firewall: %s %s %s (hook %d): policy %s, %d drop rule(s)%s%s",
 		    c->backend == FW_NFT ? "nft" : c->backend == FW_IPT_LEGACY ? "iptables-legacy" : "arptables-legacy",
