@@ -138,6 +138,7 @@ case_fault "source port down" link-down 'ip -n $H link set va down'
 case_fault "bridge down" bridge-down 'ip -n $H link set br0 down'
 case_fault "target NOARP" target-noarp 'ip -n $B link set eth0 arp off'
 case_fault "source NOARP" source-noarp 'ip -n $A link set eth0 arp off'
+case_fault "source sends no ARP request" source-no-arp-request 'ip netns exec $A sysctl -qw net.ipv4.neigh.eth0.mcast_solicit=0 net.ipv4.neigh.eth0.app_solicit=0'
 case_fault "mtu below the probe" mtu-too-small 'ip -n $H link set vb mtu 68'
 
 # ---- bridge ports and the bridge ----

@@ -167,6 +167,8 @@ static inline void setup(struct scenario *s, const char *name, int nns)
 		l->port_isolated = 0;
 		l->br_nf_call_iptables = x->role == TOPO_BRIDGE ? 0 : -1;
 		l->br_nf_call_arptables = x->role == TOPO_BRIDGE ? 0 : -1;
+		l->conf.mcast_solicit = 3;	/* the kernel's defaults */
+		l->conf.app_solicit = 0;
 		if (x->addr.s_addr) {
 			char a[16];
 

@@ -58,6 +58,7 @@ static void audited(struct scenario *s, const char *name, int nns)
 			l->port.isolated = 0;
 		}
 		memset(&l->conf, 0, sizeof(l->conf));
+		l->conf.mcast_solicit = 3;	/* the kernel's default: ARP asks */
 	}
 }
 
@@ -565,6 +566,18 @@ static void test_neighbours_and_arp(void)
 			CHECK(strcmp(s.v.id, "rp-filter-drop") != 0, "ARP unanswered, EINVAL without rp_filter: not blamed on rp_filter");
 		}
 	}
+
+	/* The source asks nobody: its requests fail at once (NEIGH_FAILED), with no ARP on any link. */
+	audited(&s, "source sends no ARP request", 2);
+	for (int seq = 1; seq <= 3; seq++) {
+		hook_passed(&s, req(seq), HOST_INO + 1, 0, HOOK_OUTPUT, (uint64_t)seq * 100 * MS);
+		dropped(&s, req(seq), HOST_INO + 1, 2, REASON_NEIGH_FAILED, 0x6000, (uint64_t)seq * 100 * MS + 5000);
+	}
+	s.links[END(1)].conf.mcast_solicit = 0;
+	routed_on_link(&s);
+	run(&s);
+	expect(&s, "source-no-arp-request", 1);
+	fix0_is(&s, "ip netns exec lab-ns1 sysctl -w net.ipv4.neigh.veth-ns1.mcast_solicit=3");
 
 	audited(&s, "target NOARP", 2);
 	reqs_waiting(&s);

@@ -135,7 +135,8 @@ static int arp_stage(const struct evidence *e, struct verdict *v)
 	req = find_packet(e, NSTRACE_PROTO_ARP, NSTRACE_ARP_REQUEST, src, hop, -1);
 	if (req && rule_drop(e, req, "ARP request", v) > 0)
 		return 1;
-	if (rule_source_noarp(e, v) || rule_neighbour(e, v) || rule_links(e, NULL, "ARP request", pl->src, pl->hop, v) ||
+	if (rule_source_noarp(e, v) || rule_source_no_solicit(e, v) || rule_neighbour(e, v) ||
+	    rule_links(e, NULL, "ARP request", pl->src, pl->hop, v) ||
 	    (pl->via_gateway && pl->hop < 0 && rule_gateway(e, v)))
 		return 1;
 	add_line(v, "event: no ARP request or echo request was seen on any observed link");

@@ -99,6 +99,29 @@ int rule_route_refused(const struct evidence *e, struct verdict *v)
 	return 1;
 }
 
+/* The source's interface sends no ARP request for a new neighbour: it fails at once (NEIGH_FAILED). */
+int rule_source_no_solicit(const struct evidence *e, struct verdict *v)
+{
+	const struct plan *p = e->plan;
+	const struct link_state *l = plan_link(e, p->src);
+	const struct topo_if *s = &e->topo->ifs[p->src];
+	const struct ns_ref *ref = ref_of(e, s->netns_ino);
+	char key[96], was[96];
+	struct fix *f;
+
+	if (!l || !l->known || l->conf.mcast_solicit != 0 || l->conf.app_solicit > 0)
+		return 0;
+	add_line(v, "state: net.ipv4.neigh.%s.mcast_solicit = 0 and app_solicit = %d in %s: no ARP request for a new neighbour",
+		 s->name, l->conf.app_solicit, s->ns_label);
+	set_cause(v, "source-no-arp-request", 1, "%s in %s sends no ARP request, so every neighbour it has not met fails at once",
+		  s->name, s->ns_label);
+	snprintf(key, sizeof(key), "net.ipv4.neigh.%s.mcast_solicit=3", s->name);
+	snprintf(was, sizeof(was), "net.ipv4.neigh.%s.mcast_solicit=0", s->name);
+	f = verdict_fix(v, ref, "asks with ARP again (3 requests, the kernel's default)", ARGV("sysctl", "-w", key));
+	fix_revert(v, f, ref, ARGV("sysctl", "-w", was));
+	return 1;
+}
+
 /* The source sends with NOARP: its frames go to its own MAC (the kernel resolves nothing). */
 int rule_source_noarp(const struct evidence *e, struct verdict *v)
 {

@@ -79,5 +79,7 @@ int rule_port_locked(const struct evidence *e, int port, struct verdict *v);
 void also_wrong(const struct evidence *e, struct verdict *v);
 void checked_lines(const struct evidence *e, struct verdict *v);
 int rule_no_arp_reply(const struct evidence *e, struct verdict *v);
+/* The source's interface sends no ARP request at all (neigh mcast_solicit and app_solicit 0). */
+int rule_source_no_solicit(const struct evidence *e, struct verdict *v);
 
 #endif

@@ -28,24 +28,27 @@ static int read_int(const char *path)
 void sysctl_read_conf(const char *dev, struct ipv4_conf *c)
 {
 	static const struct {
-		const char *key;
+		const char *dir, *key;
 		size_t offset;
 	} keys[] = {
-		{ "forwarding", offsetof(struct ipv4_conf, forwarding) },
-		{ "rp_filter", offsetof(struct ipv4_conf, rp_filter) },
-		{ "arp_ignore", offsetof(struct ipv4_conf, arp_ignore) },
-		{ "arp_filter", offsetof(struct ipv4_conf, arp_filter) },
-		{ "arp_announce", offsetof(struct ipv4_conf, arp_announce) },
-		{ "arp_accept", offsetof(struct ipv4_conf, arp_accept) },
-		{ "proxy_arp", offsetof(struct ipv4_conf, proxy_arp) },
-		{ "accept_local", offsetof(struct ipv4_conf, accept_local) },
-		{ "route_localnet", offsetof(struct ipv4_conf, route_localnet) },
-		{ "disable_policy", offsetof(struct ipv4_conf, disable_policy) },
+		{ "conf", "forwarding", offsetof(struct ipv4_conf, forwarding) },
+		{ "conf", "rp_filter", offsetof(struct ipv4_conf, rp_filter) },
+		{ "conf", "arp_ignore", offsetof(struct ipv4_conf, arp_ignore) },
+		{ "conf", "arp_filter", offsetof(struct ipv4_conf, arp_filter) },
+		{ "conf", "arp_announce", offsetof(struct ipv4_conf, arp_announce) },
+		{ "conf", "arp_accept", offsetof(struct ipv4_conf, arp_accept) },
+		{ "conf", "proxy_arp", offsetof(struct ipv4_conf, proxy_arp) },
+		{ "conf", "accept_local", offsetof(struct ipv4_conf, accept_local) },
+		{ "conf", "route_localnet", offsetof(struct ipv4_conf, route_localnet) },
+		{ "conf", "disable_policy", offsetof(struct ipv4_conf, disable_policy) },
+		/* Per device only: "all" has no neigh directory (-1). */
+		{ "neigh", "mcast_solicit", offsetof(struct ipv4_conf, mcast_solicit) },
+		{ "neigh", "app_solicit", offsetof(struct ipv4_conf, app_solicit) },
 	};
 	char path[128];
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/%s", dev, keys[i].key);
+		snprintf(path, sizeof(path), "/proc/sys/net/ipv4/%s/%s/%s", keys[i].dir, dev, keys[i].key);
 		*(int *)((char *)c + keys[i].offset) = read_int(path);
 	}
 }

@@ -18,6 +18,7 @@
 struct ipv4_conf {
 	int forwarding, rp_filter, arp_ignore, arp_filter, arp_announce, arp_accept;
 	int proxy_arp, accept_local, route_localnet, disable_policy;
+	int mcast_solicit, app_solicit;	/* net.ipv4.neigh.DEV.*: ARP requests a new neighbour gets (both 0: none) */
 };
 
 /* Per namespace, as read from /proc/sys in that namespace; -1 = not present. */
