@@ -658,6 +658,27 @@ static void test_gateway(void)
 	expect(&s, "gateway-forwarding-off", 1);
 	fix0_is(&s, "ip netns exec lab-ns2 sysctl -w net.ipv4.ip_forward=1");
 
+	/* The target is on ns1's own link, but a host route sends it via ns3, which does not forward. */
+	audited(&s, "on-link target routed via a neighbour", 3);
+	for (int seq = 1; seq <= 3; seq++) {
+		uint64_t t0 = (uint64_t)seq * 100 * MS;
+
+		seen(&s, req(seq), END(1), EG, t0);
+		seen(&s, req(seq), PORT(1), IN, t0 + 10000);
+		seen(&s, req(seq), PORT(3), EG, t0 + 20000);
+		seen(&s, req(seq), END(3), IN, t0 + 30000);
+	}
+	r = route(&s, HOST_INO + 1, "10.200.0.1", "10.200.0.2", 0, 0);
+	r->gateway.s_addr = inet_addr("10.200.0.3");
+	r->net.s_addr = inet_addr("10.200.0.2");
+	r->net_len = 32;
+	r->table = 254;
+	route(&s, HOST_INO + 3, "10.200.0.1", "10.200.0.2", 2, EHOSTUNREACH);
+	run(&s);
+	expect(&s, "gateway-forwarding-off", 1);
+	CHECK(s.v.nfix == 2 && !strcmp(fix_text(&s.v, 1), "ip netns exec lab-ns1 ip route del 10.200.0.2/32 via 10.200.0.3 table 254"),
+	      "on-link target routed via a neighbour: the detour's removal is offered");
+
 	/*
 	 * The gateway forwards (out of its ifindex 7), but a reply arriving there
 	 * for ns1 is refused. Its output lookup from the target's address (which it

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include "analysis/plan.h"
 #include "analysis/rules.h"
+#include "model/cidr.h"
 #include "model/packet.h"
 
 /* An endpoint on the bridge that forwards and has its own route to dst: a gateway that would work. */
@@ -53,6 +54,33 @@ static int gateway_absent(const struct evidence *e, const struct plan *p, struct
 	return 1;
 }
 
+/*
+ * The target is on the source's own link, yet a route sends it via a gateway:
+ * removing that route lets the connected one reach the target directly.
+ * Offered after the gateway's own fix (the detour may be meant: a firewall).
+ */
+static void onlink_detour_fix(const struct evidence *e, const struct plan *p, struct verdict *v)
+{
+	const struct topo_if *s = &e->topo->ifs[p->src];
+	const struct link_state *l = plan_link(e, p->src);
+	const struct ns_ref *ref = ref_of(e, s->netns_ino);
+	char net[40], ip[16], gw[16], table[16];
+	int onlink = 0;
+
+	if (!l || !p->out || !p->out->net_len || p->target < 0 || p->target == p->hop)
+		return;
+	for (int i = 0; i < l->naddrs && !onlink; i++)
+		onlink = prefix_has(l->addrs[i], l->prefixlens[i], p->dst);
+	if (!onlink)
+		return;
+	snprintf(net, sizeof(net), "%s/%d", ip_str(p->out->net.s_addr, ip, sizeof(ip)), p->out->net_len);
+	ip_str(p->nexthop.s_addr, gw, sizeof(gw));
+	snprintf(table, sizeof(table), "%d", p->out->table);
+	fix_revert(v, verdict_fix(v, ref, "the target is on the source's own link: without this route it is reached directly",
+				  ARGV("ip", "route", "del", net, "via", gw, "table", table)),
+		   ref, ARGV("ip", "route", "add", net, "via", gw, "table", table));
+}
+
 /* The echo request reached the gateway and went no further, or nothing came back. */
 int rule_gateway(const struct evidence *e, struct verdict *v)
 {
@@ -87,6 +115,7 @@ int rule_gateway(const struct evidence *e, struct verdict *v)
 		fix_revert(v, verdict_fix(v, ref_of(e, g->netns_ino), "lets the gateway forward (it then routes for every neighbour)",
 					  ARGV("sysctl", "-w", key)),
 			   ref_of(e, g->netns_ino), ARGV("sysctl", "-w", back));
+		onlink_detour_fix(e, p, v);
 		return 1;
 	}
 	if (p->fwd && p->fwd->answered && p->fwd->err) {

@@ -23,12 +23,6 @@ static const char *route_type_word(int type)
 	       type == RTN_BLACKHOLE_ ? "blackhole" : "unicast";
 }
 
-static int prefix_has(struct in_addr net, int len, struct in_addr a)
-{
-	uint32_t mask = len ? htonl(~0u << (32 - len)) : 0;
-
-	return (net.s_addr & mask) == (a.s_addr & mask);
-}
 
 /* The route or rule of ns that refuses dst (from src), the most specific first; NULL if none read. */
 const struct block_fact *refusing_block(const struct evidence *e, uint32_t ino, struct in_addr src, struct in_addr dst)

@@ -77,3 +77,10 @@ const char *cidr_str(const struct cidr *c, char *buf, int size)
 	snprintf(buf, size, "%s/%d", a, c->prefixlen);
 	return buf;
 }
+
+int prefix_has(struct in_addr net, int len, struct in_addr a)
+{
+	uint32_t mask = len > 0 ? htonl(~0u << (32 - len)) : 0;
+
+	return (net.s_addr & mask) == (a.s_addr & mask);
+}

@@ -18,6 +18,8 @@ uint32_t cidr_host_count(const struct cidr *c);
 /* The k-th host address, 1-based; k == cidr_host_count() is the last one. */
 struct in_addr cidr_host(const struct cidr *c, uint32_t k);
 int cidr_contains(const struct cidr *c, struct in_addr a);
+/* a is in net/len (net need not be the network address: an interface's own address will do). */
+int prefix_has(struct in_addr net, int len, struct in_addr a);
 int cidr_overlaps(const struct cidr *a, const struct cidr *b);
 /* "10.200.0.0/24" into buf. */
 const char *cidr_str(const struct cidr *c, char *buf, int size);

@@ -224,6 +224,9 @@ static void print_fate(struct textout *tx, const struct observed *o, const struc
 		return;
 	}
 	path_str(t, p, path, sizeof(path));
+	/* Freed before any link saw it (NEIGH_FAILED, the sender's own firewall): no hop to name. */
+	if (!path[0])
+		snprintf(path, sizeof(path), "(no link)");
 	if (f.via >= 0)
 		snprintf(path + strlen(path), sizeof(path) - strlen(path), " \u2192 %s*", t->ifs[f.via].name);
 	if (f.kind == FATE_DELIVERED) {
