@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include "lab/lock.h"
+#include "lab/owner.h"
 
 static const volatile sig_atomic_t *stop_flag;
 static void (*on_wait)(int pid, const char *cmd);
@@ -17,26 +18,6 @@ void lab_lock_policy(const volatile sig_atomic_t *stop, void (*waiting)(int pid,
 {
 	stop_flag = stop;
 	on_wait = waiting;
-}
-
-/* The command line of pid, spaces between its words, cut to fit. */
-static void cmdline_of(int pid, char *buf, size_t size)
-{
-	char path[64];
-	size_t n = 0;
-	FILE *f;
-
-	buf[0] = '\0';
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return;
-	n = fread(buf, 1, size - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	for (size_t i = 0; n && i < n - 1; i++)
-		if (!buf[i])
-			buf[i] = ' ';
 }
 
 /* Who holds the flock on fd, from /proc/locks (the kernel's own record); 0 if unknown. */
@@ -90,10 +71,10 @@ int lab_lock_wait(int interruptible)
 		}
 		if (!told++ && on_wait) {
 			char cmd[160];
-			int pid = holder_of(fd);
+			struct lab_owner holder = { .pid = holder_of(fd) };
 
-			cmdline_of(pid, cmd, sizeof(cmd));
-			on_wait(pid, cmd);
+			lab_owner_cmdline(&holder, cmd, sizeof(cmd));
+			on_wait(holder.pid, cmd);
 		}
 		nanosleep(&tick, NULL);
 	}
