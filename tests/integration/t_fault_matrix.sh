@@ -88,6 +88,22 @@ printed_fix() {
 }
 
 i=0
+# Docker's FORWARD rules for a bridge (br0 standing for docker0), as dockerd writes them;
+# docker_rules broken: without the rule that accepts traffic within the bridge.
+docker_rules() {
+	ip netns exec "$H" sh -c "
+		iptables -N DOCKER && iptables -N DOCKER-ISOLATION-STAGE-1 && iptables -N DOCKER-ISOLATION-STAGE-2 &&
+		iptables -N DOCKER-USER && iptables -P FORWARD DROP &&
+		iptables -A FORWARD -j DOCKER-USER && iptables -A FORWARD -j DOCKER-ISOLATION-STAGE-1 &&
+		iptables -A FORWARD -o br0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT &&
+		iptables -A FORWARD -o br0 -j DOCKER && iptables -A FORWARD -i br0 ! -o br0 -j ACCEPT &&
+		{ [ '${1:-}' = broken ] || iptables -A FORWARD -i br0 -o br0 -j ACCEPT; } &&
+		iptables -A DOCKER-ISOLATION-STAGE-1 -i br0 ! -o br0 -j DOCKER-ISOLATION-STAGE-2 &&
+		iptables -A DOCKER-ISOLATION-STAGE-1 -j RETURN &&
+		iptables -A DOCKER-ISOLATION-STAGE-2 -o br0 -j DROP && iptables -A DOCKER-ISOLATION-STAGE-2 -j RETURN &&
+		iptables -A DOCKER-USER -j RETURN"
+}
+
 # case NAME VERDICT SETUP [DST [ROUTED]]: a fault.
 case_fault() {
 	local name=$1 want=$2 setup=$3 dst=${4:-$DST} routed=${5:-} got fix
@@ -102,6 +118,10 @@ case_fault() {
 	got=$(sed -n 's/^verdict: \([a-z-]*\).*/\1/p' "$OUT" | head -n1)
 	[ "$got" = "$want" ] && pass "$name: verdict $want" || fail "$name: verdict '$got', expected $want"
 	fix=$(printed_fix)
+	# FIX_HAS (optional): the printed fix must say this (where the fix goes matters, not only that it works).
+	if [ -n "${FIX_HAS:-}" ]; then
+		[[ "$fix" == *"$FIX_HAS"* ]] && pass "$name: the fix uses $FIX_HAS" || fail "$name: the fix uses $FIX_HAS (got: $fix)"
+	fi
 	if [ -z "$fix" ]; then
 		fail "$name: a fix is printed"
 	else
@@ -182,10 +202,12 @@ case_fault "iptables input reject" endpoint-firewall-drop 'ip netns exec $B ipta
 case_fault "iptables-legacy input policy" endpoint-firewall-drop 'ip netns exec $B iptables-legacy -P INPUT DROP'
 case_fault "FORWARD DROP with br_netfilter" br-netfilter-iptables-drop 'ip netns exec $H iptables -P FORWARD DROP'
 case_fault "legacy FORWARD rule with br_netfilter" br-netfilter-iptables-drop 'ip netns exec $H iptables-legacy -A FORWARD -p icmp -j DROP'
-case_fault "Docker-like FORWARD DROP" br-netfilter-iptables-drop 'ip netns exec $H sh -c "iptables -N DOCKER-USER && iptables -A DOCKER-USER -j RETURN && iptables -A FORWARD -j DOCKER-USER && iptables -P FORWARD DROP"'
+FIX_HAS=DOCKER-USER case_fault "Docker-like FORWARD DROP" br-netfilter-iptables-drop 'ip netns exec $H sh -c "iptables -N DOCKER-USER && iptables -A DOCKER-USER -j RETURN && iptables -A FORWARD -j DOCKER-USER && iptables -P FORWARD DROP"'
 # The drop is in a chain FORWARD jumps to (kube-proxy, Docker's isolation chains work this way).
 case_fault "kube-like chain jumped to from FORWARD" br-netfilter-iptables-drop 'ip netns exec $H sh -c "iptables -N KUBE-FORWARD && iptables -A KUBE-FORWARD -p icmp -j DROP && iptables -A FORWARD -j KUBE-FORWARD"'
 case_fault "legacy user chain jumped to from FORWARD" br-netfilter-iptables-drop 'ip netns exec $H sh -c "iptables-legacy -N LAB-ISOLATE && iptables-legacy -A LAB-ISOLATE -p icmp -j DROP && iptables-legacy -A FORWARD -j LAB-ISOLATE"'
+# The fix must go to DOCKER-USER: the policy is named because no drop rule's counter grew.
+FIX_HAS=DOCKER-USER case_fault "Docker's rules without the bridge's accept" br-netfilter-iptables-drop 'docker_rules broken'
 case_fault "nft bridge forward policy drop" bridge-firewall-drop 'ip netns exec $H nft -f - <<<"table bridge fb { chain forward { type filter hook forward priority 0; policy drop; }; }"'
 case_fault "nft bridge rule drops ARP" bridge-firewall-drop 'ip netns exec $H nft -f - <<<"table bridge fb { chain forward { type filter hook forward priority 0; ether type arp counter drop; }; }"'
 case_fault "ebtables drops IPv4" bridge-firewall-drop 'ip netns exec $H ebtables -A FORWARD -p IPv4 -j DROP'
@@ -210,6 +232,7 @@ healthy "learning off, hairpin and proxy ARP on" 'bridge -n $H link set dev va l
 healthy "jumbo MTU and a second bridge" 'for l in va vb vc br0; do ip -n $H link set $l mtu 9000; done && ip -n $A link set eth0 mtu 9000 && ip -n $B link set eth0 mtu 9000 && ip -n $H link add br9 type bridge'
 healthy "ebtables and arptables rules for others" 'ip netns exec $H ebtables -A FORWARD -p IPv6 -j DROP && ip netns exec $B arptables-legacy -A INPUT -s 192.0.2.1 -j DROP'
 healthy "Docker-like chains, br_netfilter off" 'ip netns exec $H sh -c "sysctl -qw net.bridge.bridge-nf-call-iptables=0 && iptables -N DOCKER-USER && iptables -A FORWARD -j DOCKER-USER && iptables -P FORWARD DROP"'
+healthy "Docker's full FORWARD rules" 'docker_rules'
 healthy "through a router" 'true' 10.78.0.2 routed
 healthy "through a masquerading router" 'ip -n $T route del default && ip netns exec $R iptables -t nat -A POSTROUTING -o eth1 -j MASQUERADE' 10.78.0.2 routed
 

@@ -217,6 +217,33 @@ static void test_counter_and_owner(void)
 	evidence_has(&s, "Docker");
 	fix0_is(&s, "ip netns exec lab-host iptables -I DOCKER-USER -i br0 -o br0 -j ACCEPT");
 	alternative_is(&s, "ip netns exec lab-host sysctl -w net.bridge.bridge-nf-call-iptables=0");
+
+	/*
+	 * Docker's whole set: FORWARD DROP and an isolation chain with a counted drop
+	 * rule that counted nothing: the policy is named (and its owner). With the
+	 * rule's counter unknown, it could have been the rule: nothing is named.
+	 */
+	for (int counted = 1; counted >= 0; counted--) {
+		int iso;
+
+		audited(&s, counted ? "docker policy, isolation rule silent" : "docker policy, isolation rule uncounted", 2);
+		forward_dropped(&s);
+		s.ns[0].bridge_nf_call_iptables = 1;
+		user = chain(&s, HOST_INO, FW_NFT, FW_IPV4, "filter", "FORWARD", 2, FW_DROP);
+		snprintf(s.st.chains[user].owner, sizeof(s.st.chains[user].owner), "docker");
+		iso = chain(&s, HOST_INO, FW_NFT, FW_IPV4, "filter", "DOCKER-ISOLATION-STAGE-2", -1, 0);
+		rule(&s, iso, 12, FW_DROP, counted ? 4 : -1, counted ? 4 : -1, "oifname \"br0\" counter drop");
+		routed_on_link(&s);
+		run(&s);
+		expect(&s, "br-netfilter-iptables-drop", 1);
+		if (counted) {
+			evidence_has(&s, "chain FORWARD: policy drop");
+			evidence_has(&s, "no drop rule's counter on the way grew");
+			fix0_is(&s, "ip netns exec lab-host iptables -I DOCKER-USER -i br0 -o br0 -j ACCEPT");
+		} else {
+			CHECK(!line_found(&s.v, "policy drop"), "docker policy, isolation rule uncounted: no policy named");
+		}
+	}
 }
 
 static void test_trace_names_rule(void)

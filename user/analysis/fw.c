@@ -145,6 +145,38 @@ static int by_trace(const struct evidence *e, const struct fw_site *s, struct fw
 	return 0;
 }
 
+/*
+ * Every drop rule of the candidate chains has a counter and none grew while
+ * the probes ran, and one candidate's policy drops: that policy is the one
+ * (Docker's FORWARD DROP once its accept rule for the bridge is gone).
+ */
+static int by_silence(const struct evidence *e, const struct fw_site *s, struct fw_blame *b)
+{
+	const struct state *st = e->st;
+	const struct fw_chain *policy = NULL;
+	int policies = 0;
+
+	for (int i = 0; i < st->nrules; i++) {
+		const struct fw_rule *r = &st->rules[i];
+
+		if (!candidate(e, s, &st->chains[r->chain]))
+			continue;
+		if (r->packets_before < 0 || r->packets_after < 0 || growth(r->packets_before, r->packets_after) > 0)
+			return 0;
+	}
+	for (int i = 0; i < st->nchains; i++)
+		if (st->chains[i].policy == FW_DROP && st->chains[i].hook >= 0 && candidate(e, s, &st->chains[i])) {
+			policy = &st->chains[i];
+			policies++;
+		}
+	if (policies != 1)
+		return 0;
+	b->chain = policy;
+	b->rule = NULL;
+	b->by_silence = 1;
+	return 1;
+}
+
 int fw_blame(const struct evidence *e, const struct fw_site *s, struct fw_blame *b)
 {
 	const struct state *st = e->st;
@@ -164,6 +196,8 @@ int fw_blame(const struct evidence *e, const struct fw_site *s, struct fw_blame 
 		return 1;
 	b->chain = NULL;
 	b->rule = NULL;
+	if (by_silence(e, s, b))
+		return 1;
 	if (b->candidates > 1)
 		return 0;
 	/* One chain could have: its policy, or its one drop rule, is the only explanation. */
@@ -238,6 +272,8 @@ void fw_blame_lines(const struct evidence *e, const struct fw_blame *b, struct v
 	else if (b->by_counter)
 		add_line(v, "state: the policy's counter grew by %d while the probes ran",
 			 b->chain->policy_packets_after - b->chain->policy_packets_before);
+	else if (b->by_silence)
+		add_line(v, "state: no drop rule's counter on the way grew while the probes ran: the policy dropped them");
 	owner = owner_note(b->chain->owner);
 	if (owner)
 		add_line(v, "state: %s", owner);

@@ -35,6 +35,7 @@ struct fw_blame {
 	const struct fw_rule *rule;	/* NULL: the chain's policy */
 	int by_counter;			/* a counter grew while the probes ran */
 	int by_trace;			/* nftables' own trace reported this verdict for the packet */
+	int by_silence;			/* the only policy that drops, every drop rule counted nothing */
 	int candidates;			/* chains that could have dropped it */
 };
 
