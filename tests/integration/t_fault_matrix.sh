@@ -173,7 +173,8 @@ case_fault "broadcast flood off" port-broadcast-off 'bridge -n $H link set dev v
 # Re-enslaving forgets what the port had learned (B sends IPv6 solicitations as soon as it is up).
 case_fault "unknown unicast not flooded" port-unicast-off 'ip -n $H link set vb nomaster && ip -n $H link set vb master br0 && bridge -n $H link set dev vb learning off flood off'
 case_fault "target has the source's MAC" duplicate-mac 'ip -n $B link set eth0 address $(ip -n $A -br link show eth0 | awk "{print \$3}")'
-case_fault "a bridge port has the target's MAC" duplicate-mac 'ip -n $H link set vc address $(ip -n $B -br link show eth0 | awk "{print \$3}")'
+# The lowest MAC possible: br0, whose address was never set, takes it from vc too (the harder case).
+case_fault "a bridge port has the target's MAC" duplicate-mac 'ip -n $B link set eth0 address 02:00:00:00:00:01 && ip -n $H link set vc address 02:00:00:00:00:01'
 case_fault "static FDB to the wrong port" fdb-wrong-port 'bridge -n $H fdb replace $(ip -n $B -br link show eth0 | awk "{print \$3}") dev vc master static sticky'
 
 # ---- addresses, routes, neighbours ----

@@ -434,6 +434,8 @@ static void test_l2(void)
 	for (int seq = 1; seq <= 3; seq++)
 		req_to_bridge(&s, seq, (uint64_t)seq * 100 * MS);
 	memcpy(s.t.ifs[PORT(3)].mac, s.t.ifs[END(2)].mac, 6);
+	/* The bridge took that MAC from its port too (its own was never set): the port is the one to change. */
+	memcpy(s.t.ifs[BR].mac, s.t.ifs[END(2)].mac, 6);
 	routed_on_link(&s);
 	run(&s);
 	expect(&s, "duplicate-mac", 1);

@@ -220,15 +220,14 @@ static int local_twin(const struct evidence *e, int x, int br)
 {
 	const struct topo *t = e->topo;
 
+	/* A port first: a bridge whose address was never set takes its ports' lowest MAC, and follows it. */
 	for (int i = 0; i < t->n; i++) {
 		const struct topo_if *y = &t->ifs[i];
 
-		if (i == x || i == t->ifs[x].peer || (i != br && (y->role != TOPO_PORT || y->master != br)) ||
-		    memcmp(y->mac, t->ifs[x].mac, 6))
-			continue;
-		return i;
+		if (i != x && i != t->ifs[x].peer && y->role == TOPO_PORT && y->master == br && !memcmp(y->mac, t->ifs[x].mac, 6))
+			return i;
 	}
-	return -1;
+	return memcmp(t->ifs[br].mac, t->ifs[x].mac, 6) ? -1 : br;
 }
 
 /* A locally administered MAC near old that no interface of the topology has. */
