@@ -154,7 +154,7 @@ static int by_silence(const struct evidence *e, const struct fw_site *s, struct 
 {
 	const struct state *st = e->st;
 	const struct fw_chain *policy = NULL;
-	int policies = 0;
+	int policies = 0, silent = 0;
 
 	for (int i = 0; i < st->nrules; i++) {
 		const struct fw_rule *r = &st->rules[i];
@@ -163,7 +163,11 @@ static int by_silence(const struct evidence *e, const struct fw_site *s, struct 
 			continue;
 		if (r->packets_before < 0 || r->packets_after < 0 || growth(r->packets_before, r->packets_after) > 0)
 			return 0;
+		silent++;
 	}
+	/* No drop rule at all: a lone policy is the plain case, said without this argument. */
+	if (!silent)
+		return 0;
 	for (int i = 0; i < st->nchains; i++)
 		if (st->chains[i].policy == FW_DROP && st->chains[i].hook >= 0 && candidate(e, s, &st->chains[i])) {
 			policy = &st->chains[i];
