@@ -25,6 +25,12 @@ expect_exit 2 "down of a lab that is gone" down --lab "$lab"
 expect_exit 2 "down with --lab and --all" down --lab "$lab" --all
 expect_exit 2 "down with --all and --orphans" down --all --orphans
 
+# A lab of this test outside the sandbox stands for everyone else's: the
+# sandboxed down --all must not see it, and it must be whole afterwards.
+keep="$UNIQ-keep"
+on_exit "$NSTRACE" down --lab "$keep"
+expect_exit 0 "up --isolated (a lab outside the sandbox)" up --isolated --lab "$keep"
+
 # Everything that looks beyond this test's labs, in the sandbox.
 sandboxed=$(mktemp)
 on_exit rm -f "$sandboxed"
@@ -125,3 +131,8 @@ LIB="$(dirname "$0")/lib.sh" in_sandbox "$sandboxed"
 rc=$?
 [ $rc -eq 0 ] && pass "sandboxed part ran to its end" || fail "sandboxed part: exit $rc (99: the sandbox was not private; nothing ran)"
 [ ! -e "/run/netns/$UNIQ-canary" ] && pass "outer canary namespace removed again" || fail "outer canary left"
+# Cleanup by name only: the outer lab survived every down --all run in the sandbox.
+run_nst status --lab "$keep"
+expect_out "the lab outside the sandbox is whole after the sandboxed down --all" "intact"
+expect_exit 0 "down --lab of the outside lab" down --lab "$keep"
+expect_no_leftovers "$keep"
